@@ -1,0 +1,91 @@
+#include "env/vector_env.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "env/util/rng.hpp"
+
+namespace expanse {
+
+VectorBuffers::VectorBuffers(const VectorEnv& envs)
+    : observations(envs.size() * envs.observation_size()),
+      final_observations(envs.size() * envs.observation_size()),
+      rewards(envs.size()),
+      terminated(envs.size()),
+      truncated(envs.size()),
+      invalid_actions(envs.size()),
+      events(envs.size()),
+      action_masks(envs.size() * envs.mask_size()),
+      episode_returns(envs.size()),
+      episode_lengths(envs.size()) {}
+
+std::span<float> VectorBuffers::observation(std::size_t i) {
+  const std::size_t d = observations.size() / rewards.size();
+  return std::span<float>(observations).subspan(i * d, d);
+}
+
+std::span<float> VectorBuffers::final_observation(std::size_t i) {
+  const std::size_t d = final_observations.size() / rewards.size();
+  return std::span<float>(final_observations).subspan(i * d, d);
+}
+
+VectorEnv::VectorEnv(const Env& prototype, std::size_t num_envs)
+    : env_seeds_(num_envs), episodes_started_(num_envs), running_returns_(num_envs),
+      running_lengths_(num_envs) {
+  if (num_envs == 0) throw std::invalid_argument("VectorEnv needs at least one environment");
+  envs_.reserve(num_envs);
+  for (std::size_t i = 0; i < num_envs; ++i) envs_.push_back(prototype.clone());
+  observation_size_ = prototype.observation_size();
+  action_size_ = flat_size(prototype.action_space());
+  mask_size_ = expanse::mask_size(prototype.action_space());
+  box_actions_ = is_box(prototype.action_space());
+}
+
+void VectorEnv::start_episode(std::size_t i, VectorBuffers& out) {
+  envs_[i]->reset(derive_seed(env_seeds_[i], episodes_started_[i]++), out.observation(i));
+  running_returns_[i] = 0.0;
+  running_lengths_[i] = 0;
+  if (mask_size_ > 0)
+    envs_[i]->action_mask(std::span<std::uint8_t>(out.action_masks).subspan(i * mask_size_, mask_size_));
+}
+
+void VectorEnv::reset(std::uint64_t seed, VectorBuffers& out) {
+  for (std::size_t i = 0; i < envs_.size(); ++i) {
+    env_seeds_[i] = derive_seed(seed, i);
+    episodes_started_[i] = 0;
+    start_episode(i, out);
+    out.rewards[i] = 0.0;
+    out.terminated[i] = out.truncated[i] = out.invalid_actions[i] = 0;
+    out.events[i] = 0;
+  }
+}
+
+void VectorEnv::step(std::span<const std::int32_t> indices, std::span<const float> values, VectorBuffers& out) {
+  const std::size_t needed = envs_.size() * action_size_;
+  if ((box_actions_ ? values.size() : indices.size()) != needed)
+    throw std::invalid_argument("VectorEnv::step: action buffer has the wrong size");
+  for (std::size_t i = 0; i < envs_.size(); ++i) {
+    Action action;
+    if (box_actions_) action.values = values.subspan(i * action_size_, action_size_);
+    else action.indices = indices.subspan(i * action_size_, action_size_);
+    const StepResult r = envs_[i]->step(action, out.observation(i));
+    out.rewards[i] = r.reward;
+    out.terminated[i] = r.terminated;
+    out.truncated[i] = r.truncated;
+    out.invalid_actions[i] = r.invalid_action;
+    out.events[i] = r.events;
+    running_returns_[i] += r.reward;
+    ++running_lengths_[i];
+    if (r.terminated || r.truncated) {
+      auto obs = out.observation(i);
+      std::copy(obs.begin(), obs.end(), out.final_observation(i).begin());
+      out.episode_returns[i] = running_returns_[i];
+      out.episode_lengths[i] = running_lengths_[i];
+      start_episode(i, out);
+    } else if (mask_size_ > 0) {
+      envs_[i]->action_mask(std::span<std::uint8_t>(out.action_masks).subspan(i * mask_size_, mask_size_));
+    }
+  }
+}
+
+}  // namespace expanse
