@@ -1,0 +1,35 @@
+#pragma once
+// A subcommand of the `expanse` CLI: a small class with its options and synopsis. The dispatcher in
+// main.cpp finds it by name and generates `expanse help` from the registry.
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace expanse::cli {
+
+// Exit codes that mean something to scripts.
+enum ExitCode : int { kOk = 0, kInvalidInput = 1, kUsage = 2, kInternal = 3 };
+
+class Command {
+ public:
+  virtual ~Command() = default;
+  virtual std::string name() const = 0;
+  virtual std::string synopsis() const = 0;  // one line for `expanse help`
+  virtual std::string usage() const = 0;     // the full help of the subcommand
+  virtual int run(const std::vector<std::string>& args) = 0;
+};
+
+std::unique_ptr<Command> make_validate_command();
+std::unique_ptr<Command> make_describe_command();
+std::unique_ptr<Command> make_sim_command();
+
+}  // namespace expanse::cli
+
+#include "env/market/scenario.hpp"
+
+namespace expanse::cli {
+
+// The scenario named on the command line, or the embedded default when `path` is empty.
+Scenario load_scenario_argument(const std::string& path);
+
+}  // namespace expanse::cli

@@ -1,0 +1,148 @@
+// `expanse sim`: runs a baseline policy in a scenario, writes the per-step trajectory as CSV and
+// prints the KPI summary. Same seed ⇒ byte-identical output.
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "cli/command.hpp"
+#include "env/market/kpi.hpp"
+#include "env/market/market_env.hpp"
+#include "env/random_actions.hpp"
+#include "env/util/atomic_file.hpp"
+#include "env/util/rng.hpp"
+
+namespace po = boost::program_options;
+
+namespace expanse::cli {
+namespace {
+
+enum class Policy { kRandom, kHold };
+
+// The action that changes nothing, in every view.
+void hold_action(const MarketEnv& env, std::span<std::int32_t> indices, std::span<float> values) {
+  std::fill(indices.begin(), indices.end(), 0);
+  if (env.view() == ActionView::kMultiDiscrete)
+    for (std::size_t r = 0; r < env.spec().region_count(); ++r) indices[2 * r + 1] = env.marketing_level(r);
+  std::fill(values.begin(), values.end(), -0.25f);  // Box: commitment "keep", marketing level 1 is moot without presence
+}
+
+class SimCommand final : public Command {
+ public:
+  std::string name() const override { return "sim"; }
+  std::string synopsis() const override { return "run a baseline policy; per-step trajectory CSV and KPI summary"; }
+  std::string usage() const override {
+    std::ostringstream out;
+    out << "usage: expanse sim [SCENARIO] [options]\n\n"
+           "Simulates episodes of SCENARIO (default: the embedded asia-pacific scenario) under a baseline\n"
+           "policy, prints the KPI summary, and with --out writes one CSV row per quarter.\n\n"
+        << options();
+    return out.str();
+  }
+
+  int run(const std::vector<std::string>& args) override {
+    po::options_description all = options();
+    all.add_options()("scenario", po::value<std::string>()->default_value(""));
+    po::positional_options_description positional;
+    positional.add("scenario", 1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+
+    const std::string policy_name = vm["policy"].as<std::string>();
+    if (policy_name != "random" && policy_name != "hold")
+      throw po::error("--policy must be random or hold, got \"" + policy_name + "\"");
+    const Policy policy = policy_name == "random" ? Policy::kRandom : Policy::kHold;
+    const int episodes = vm["episodes"].as<int>();
+    if (episodes < 1) throw po::error("--episodes must be at least 1");
+    const std::uint64_t seed = vm["seed"].as<std::uint64_t>();
+    ActionView view;
+    try {
+      view = parse_action_view(vm["view"].as<std::string>());
+    } catch (const std::invalid_argument& e) {
+      throw po::error(std::string("--view: ") + e.what());
+    }
+    const std::string out_path = vm.count("out") ? vm["out"].as<std::string>() : "";
+
+    const Scenario scenario = load_scenario_argument(vm["scenario"].as<std::string>());
+    MarketEnv env(std::make_shared<const MarketSpec>(scenario), view);
+    const std::string csv = simulate(env, policy, episodes, seed, !out_path.empty());
+    if (!out_path.empty()) write_file_atomically(out_path, csv);
+
+    std::printf("scenario %s, policy %s, view %s, %d episodes, seed %llu\n\n", scenario.name.c_str(), policy_name.c_str(),
+                to_string(view), episodes, static_cast<unsigned long long>(seed));
+    std::fputs(format_kpi_summary(kpis_).c_str(), stdout);
+    if (!out_path.empty()) std::printf("\ntrajectory: %s\n", out_path.c_str());
+    return kOk;
+  }
+
+ private:
+  static po::options_description options() {
+    po::options_description o("options");
+    o.add_options()
+        ("policy", po::value<std::string>()->default_value("random"), "random (uniform over valid actions) or hold")
+        ("episodes", po::value<int>()->default_value(10), "number of episodes")
+        ("seed", po::value<std::uint64_t>()->default_value(1), "seed of the episodes and of the random policy")
+        ("view", po::value<std::string>()->default_value("discrete"), "action view: discrete, multidiscrete or box")
+        ("out", po::value<std::string>(), "write the per-quarter trajectory to this CSV file");
+    return o;
+  }
+
+  std::string simulate(MarketEnv& env, Policy policy, int episodes, std::uint64_t seed, bool trajectory) {
+    const MarketSpec& spec = env.spec();
+    std::vector<float> obs(env.observation_size());
+    std::vector<std::int32_t> indices(is_box(env.action_space()) ? 0 : flat_size(env.action_space()));
+    std::vector<float> values(is_box(env.action_space()) ? flat_size(env.action_space()) : 0);
+    std::vector<std::uint8_t> mask(mask_size(env.action_space()));
+    std::ostringstream csv;
+    csv.precision(10);
+    if (trajectory) {
+      csv << "episode,t,action,invalid,reward,cash,revenue,costs,profit,events";
+      for (const auto& r : spec.scenario().regions) csv << ",mode_" << r.country.id;
+      for (const auto& r : spec.scenario().regions) csv << ",adopters_" << r.country.id;
+      csv << "\n";
+    }
+    kpis_.clear();
+    for (int e = 0; e < episodes; ++e) {
+      Rng policy_rng(derive_seed(seed ^ 0x9011C7ULL, static_cast<std::uint64_t>(e)));
+      env.reset(derive_seed(seed, static_cast<std::uint64_t>(e)), obs);
+      KpiTracker tracker;
+      tracker.begin(env);
+      bool done = false;
+      while (!done) {
+        if (policy == Policy::kRandom) {
+          env.action_mask(mask);
+          sample_random_action(env.action_space(), mask, policy_rng, indices, values);
+        } else {
+          hold_action(env, indices, values);
+        }
+        const Action action{indices, values};
+        const std::string described = trajectory ? env.describe_action(action) : std::string();
+        const StepResult r = env.step(action, obs);
+        tracker.record(env, r);
+        done = r.terminated || r.truncated;
+        if (!trajectory) continue;
+        const QuarterReport& q = env.last_quarter();
+        csv << e << ',' << q.quarter << ',' << described << ',' << r.invalid_action << ',' << r.reward << ',' << q.cash
+            << ',' << q.revenue << ',' << q.costs << ',' << q.profit << ',' << describe_events(r.events);
+        for (std::size_t i = 0; i < spec.region_count(); ++i) csv << ',' << to_string(env.mode(i));
+        for (std::size_t i = 0; i < spec.region_count(); ++i) {
+          double n = 0;
+          for (std::size_t k = 0; k < spec.product_count(); ++k) n += env.adopters(i, k);
+          csv << ',' << n;
+        }
+        csv << '\n';
+      }
+      kpis_.push_back(tracker.finish(env));
+    }
+    return csv.str();
+  }
+
+  std::vector<EpisodeKpis> kpis_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_sim_command() { return std::make_unique<SimCommand>(); }
+
+}  // namespace expanse::cli

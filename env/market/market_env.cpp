@@ -1,0 +1,579 @@
+#include "env/market/market_env.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace expanse {
+namespace {
+
+constexpr double kLogFxLimit = 3.0;  // observation clip for the log FX rate
+
+std::uint8_t bit(Mode m) { return static_cast<std::uint8_t>(1u << static_cast<unsigned>(m)); }
+
+}  // namespace
+
+const char* to_string(ActionView view) {
+  switch (view) {
+    case ActionView::kDiscrete: return "discrete";
+    case ActionView::kMultiDiscrete: return "multidiscrete";
+    case ActionView::kBox: return "box";
+  }
+  return "?";
+}
+
+ActionView parse_action_view(const std::string& text) {
+  if (text == "discrete") return ActionView::kDiscrete;
+  if (text == "multidiscrete") return ActionView::kMultiDiscrete;
+  if (text == "box") return ActionView::kBox;
+  throw std::invalid_argument("unknown action view \"" + text + "\" (expected discrete, multidiscrete or box)");
+}
+
+MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view)
+    : MarketEnv(spec, view, default_world_prior(*spec)) {}
+
+MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, WorldPrior prior)
+    : spec_(std::move(spec)), prior_(std::move(prior)), view_(view) {
+  R_ = spec_->region_count();
+  K_ = spec_->product_count();
+  P_ = spec_->partner_count();
+  if (prior_.regions.size() != R_ || prior_.partners.size() != P_)
+    throw std::invalid_argument("MarketEnv: the prior does not match the scenario's regions and partners");
+  bass_p_.resize(R_);
+  bass_q_.resize(R_);
+  incumbents_.resize(R_);
+  effectiveness_.resize(P_ * K_);
+  mode_.resize(R_);
+  modes_used_.resize(R_);
+  knowledge_.resize(R_);
+  marketing_.resize(R_);
+  partner_.resize(R_);
+  shock_left_.resize(R_);
+  fx_log_.resize(R_);
+  researched_.resize(R_);
+  region_revenue_.resize(R_);
+  survey_error_.resize(R_);
+  partner_failed_.resize(P_);
+  for (auto* v : {&potential_, &adopters_, &effective_market_, &share_, &penetration_}) v->resize(R_ * K_);
+  build_spaces();
+  std::vector<float> observation(observation_space_.low.size());
+  reset(0, observation);
+}
+
+std::string MarketEnv::name() const { return spec_->scenario().name + " (" + to_string(view_) + ")"; }
+
+std::size_t MarketEnv::region_block_size() const { return 20 + K_; }
+
+void MarketEnv::build_spaces() {
+  switch (view_) {
+    case ActionView::kDiscrete:
+      action_space_ = Discrete{static_cast<std::int32_t>(1 + kRegionOpCount * R_ + P_)};
+      break;
+    case ActionView::kMultiDiscrete: {
+      MultiDiscrete md;
+      for (std::size_t r = 0; r < R_; ++r) {
+        md.nvec.push_back(kModeTargetCount);
+        md.nvec.push_back(4);
+      }
+      action_space_ = md;
+      break;
+    }
+    case ActionView::kBox:
+      action_space_ = Box{std::vector<float>(2 * R_, -1.f), std::vector<float>(2 * R_, 1.f)};
+      break;
+  }
+
+  // The observation layout (docs/model.md, pinned by a test): 3 global values, then one block per region.
+  auto add = [&](const std::string& name, float lo, float hi) {
+    observation_names_.push_back(name);
+    observation_space_.low.push_back(lo);
+    observation_space_.high.push_back(hi);
+  };
+  add("time_left", 0.f, 1.f);
+  add("cash", -10.f, 100.f);
+  add("last_profit", -50.f, 50.f);
+  for (std::size_t r = 0; r < R_; ++r) {
+    const std::string id = spec_->scenario().regions[r].country.id + ".";
+    for (std::size_t m = 0; m < kModeCount; ++m) add(id + "mode_" + to_string(static_cast<Mode>(m)), 0.f, 1.f);
+    add(id + "knowledge", 0.f, 1.f);
+    add(id + "marketing", 0.f, 1.f);
+    for (std::size_t k = 0; k < K_; ++k) add(id + "adopters_observed." + spec_->scenario().products[k].id, 0.f, 1.f);
+    add(id + "last_revenue", 0.f, 50.f);
+    add(id + "prior_potential", 0.f, 5.f);
+    add(id + "prior_p", 0.f, 5.f);
+    add(id + "prior_q", 0.f, 5.f);
+    add(id + "value_estimate", -5.f, 20.f);
+    add(id + "value_uncertainty", 0.f, 20.f);
+    add(id + "cage_cultural", 0.f, 1.f);
+    add(id + "cage_administrative", 0.f, 1.f);
+    add(id + "cage_geographic", 0.f, 1.f);
+    add(id + "cage_economic", 0.f, 3.f);
+    add(id + "shock", 0.f, 1.f);
+    add(id + "best_partner_score", 0.f, 1.f);
+    add(id + "partner_signed", 0.f, 1.f);
+    add(id + "fx_log", static_cast<float>(-kLogFxLimit), static_cast<float>(kLogFxLimit));
+  }
+}
+
+void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
+  rng_.reseed(seed);
+  // One world per episode, drawn in a fixed order: regions, then partners.
+  for (std::size_t r = 0; r < R_; ++r) {
+    const RegionPrior& rp = prior_.regions[r];
+    const double multiplier = rp.potential_multiplier.sample(rng_);
+    bass_p_[r] = rp.bass_p.sample(rng_) / 4.0;  // annual → quarterly
+    bass_q_[r] = rp.bass_q.sample(rng_) / 4.0;
+    incumbents_[r] = rp.incumbent_attraction.sample(rng_);
+    for (std::size_t k = 0; k < K_; ++k) potential_[r * K_ + k] = spec_->potential_median(r, k) * multiplier;
+  }
+  for (std::size_t j = 0; j < P_; ++j) {
+    const PartnerPrior& pp = prior_.partners[j];
+    for (std::size_t k = 0; k < K_; ++k) {
+      const double e = pp.effectiveness_mean[k] + (pp.effectiveness_sd > 0 ? pp.effectiveness_sd * rng_.normal() : 0.0);
+      effectiveness_[j * K_ + k] = std::clamp(e, 0.0, 1.0);
+    }
+  }
+
+  t_ = 0;
+  cash_ = spec_->scenario().company.initial_cash;
+  last_operating_profit_ = 0;
+  invalid_actions_ = 0;
+  std::fill(mode_.begin(), mode_.end(), Mode::kNone);
+  std::fill(modes_used_.begin(), modes_used_.end(), bit(Mode::kNone));
+  std::fill(knowledge_.begin(), knowledge_.end(), 0.0);
+  std::fill(marketing_.begin(), marketing_.end(), 0);
+  std::fill(partner_.begin(), partner_.end(), -1);
+  std::fill(shock_left_.begin(), shock_left_.end(), 0);
+  std::fill(fx_log_.begin(), fx_log_.end(), 0.0);
+  std::fill(researched_.begin(), researched_.end(), 0);
+  std::fill(region_revenue_.begin(), region_revenue_.end(), 0.0);
+  std::fill(survey_error_.begin(), survey_error_.end(), 1.0);
+  std::fill(partner_failed_.begin(), partner_failed_.end(), 0);
+  for (auto* v : {&adopters_, &effective_market_, &share_, &penetration_}) std::fill(v->begin(), v->end(), 0.0);
+  last_ = QuarterReport{};
+  last_.cash = cash_;
+  write_observation(observation);
+}
+
+// ---- 1. Actions --------------------------------------------------------------------------------
+
+int MarketEnv::best_available_partner(std::size_t r) const {
+  int best = -1;
+  for (std::size_t j : spec_->partners_in(r)) {
+    if (partner_failed_[j]) continue;
+    if (best < 0 || prior_.partners[j].score > prior_.partners[static_cast<std::size_t>(best)].score)
+      best = static_cast<int>(j);
+  }
+  return best;
+}
+
+bool MarketEnv::research(std::size_t r) {
+  if (mode_[r] != Mode::kNone || researched_[r]) return false;
+  researched_[r] = 1;
+  last_.action_costs += spec_->model().research_cost;
+  return true;
+}
+
+// Commitment only grows by entering (none < pilot < partner < subsidiary); going back is an exit.
+bool MarketEnv::enter(std::size_t r, Mode target, int partner) {
+  if (target <= mode_[r]) return false;
+  if (target == Mode::kPartner) {
+    if (partner < 0 || partner_failed_[static_cast<std::size_t>(partner)] ||
+        spec_->partner_region(static_cast<std::size_t>(partner)) != r)
+      return false;
+  }
+  last_.action_costs += spec_->setup_cost(target, r);
+  mode_[r] = target;
+  modes_used_[r] |= bit(target);
+  partner_[r] = target == Mode::kPartner ? partner : -1;
+  last_.events |= kEventEntry;
+  return true;
+}
+
+void MarketEnv::lose_customers(std::size_t r) {
+  for (std::size_t k = 0; k < K_; ++k) adopters_[r * K_ + k] = penetration_[r * K_ + k] = 0.0;
+}
+
+bool MarketEnv::exit_region(std::size_t r) {
+  if (mode_[r] == Mode::kNone) return false;
+  last_.action_costs += spec_->exit_cost(mode_[r], r);
+  mode_[r] = Mode::kNone;
+  partner_[r] = -1;
+  marketing_[r] = 0;
+  lose_customers(r);  // service ends with the exit: customers leave at once
+  last_.events |= kEventExit;
+  return true;
+}
+
+bool MarketEnv::set_marketing(std::size_t r, int level) {
+  if (level == marketing_[r]) return true;
+  if (mode_[r] == Mode::kNone || level < 0 || level > 3) return false;
+  marketing_[r] = static_cast<std::int8_t>(level);
+  return true;
+}
+
+bool MarketEnv::apply_target(std::size_t r, ModeTarget target) {
+  switch (target) {
+    case ModeTarget::kKeep: return true;
+    case ModeTarget::kResearch: return research(r);
+    case ModeTarget::kPilot: return enter(r, Mode::kPilot, -1);
+    case ModeTarget::kPartner: return enter(r, Mode::kPartner, best_available_partner(r));
+    case ModeTarget::kSubsidiary: return enter(r, Mode::kSubsidiary, -1);
+    case ModeTarget::kExit: return exit_region(r);
+  }
+  return false;
+}
+
+bool MarketEnv::discrete_valid(std::int32_t a) const {
+  const std::int32_t n = std::get<Discrete>(action_space_).n;
+  if (a < 0 || a >= n) return false;
+  if (a == 0) return true;
+  const std::int32_t region_actions = static_cast<std::int32_t>(kRegionOpCount * R_);
+  if (a <= region_actions) {
+    const std::size_t r = static_cast<std::size_t>((a - 1) / kRegionOpCount);
+    const Mode m = mode_[r];
+    switch (static_cast<RegionOp>((a - 1) % kRegionOpCount)) {
+      case RegionOp::kResearch: return m == Mode::kNone && !researched_[r];
+      case RegionOp::kPilot: return m == Mode::kNone;
+      case RegionOp::kSubsidiary: return m != Mode::kSubsidiary;
+      case RegionOp::kExit: return m != Mode::kNone;
+      case RegionOp::kMarketingUp: return m != Mode::kNone && marketing_[r] < 3;
+      case RegionOp::kMarketingDown: return m != Mode::kNone && marketing_[r] > 0;
+    }
+    return false;
+  }
+  const std::size_t j = static_cast<std::size_t>(a - 1 - region_actions);
+  const std::size_t r = spec_->partner_region(j);
+  return !partner_failed_[j] && mode_[r] < Mode::kPartner;
+}
+
+bool MarketEnv::apply_discrete(std::int32_t a) {
+  if (!discrete_valid(a)) return false;
+  if (a == 0) return true;
+  const std::int32_t region_actions = static_cast<std::int32_t>(kRegionOpCount * R_);
+  if (a > region_actions) {
+    const std::size_t j = static_cast<std::size_t>(a - 1 - region_actions);
+    return enter(spec_->partner_region(j), Mode::kPartner, static_cast<int>(j));
+  }
+  const std::size_t r = static_cast<std::size_t>((a - 1) / kRegionOpCount);
+  switch (static_cast<RegionOp>((a - 1) % kRegionOpCount)) {
+    case RegionOp::kResearch: return research(r);
+    case RegionOp::kPilot: return enter(r, Mode::kPilot, -1);
+    case RegionOp::kSubsidiary: return enter(r, Mode::kSubsidiary, -1);
+    case RegionOp::kExit: return exit_region(r);
+    case RegionOp::kMarketingUp: return set_marketing(r, marketing_[r] + 1);
+    case RegionOp::kMarketingDown: return set_marketing(r, marketing_[r] - 1);
+  }
+  return false;
+}
+
+// Returns false when any part of the action was invalid; valid parts of composite actions apply.
+bool MarketEnv::apply_action(const Action& action) {
+  switch (view_) {
+    case ActionView::kDiscrete:
+      return action.indices.size() == 1 && apply_discrete(action.indices[0]);
+    case ActionView::kMultiDiscrete: {
+      if (action.indices.size() != 2 * R_) return false;
+      bool valid = true;
+      for (std::size_t r = 0; r < R_; ++r) {
+        const std::int32_t target = action.indices[2 * r], level = action.indices[2 * r + 1];
+        if (target < 0 || target >= kModeTargetCount || level < 0 || level > 3) {
+          valid = false;
+          continue;
+        }
+        valid &= apply_target(r, static_cast<ModeTarget>(target));
+        if (mode_[r] != Mode::kNone) set_marketing(r, level);  // without presence, the level is moot
+      }
+      return valid;
+    }
+    case ActionView::kBox: {
+      if (action.values.size() != 2 * R_) return false;
+      for (float v : action.values)
+        if (std::isnan(v)) return false;
+      // Thresholds on the commitment value (docs/model.md): a target at or below the current
+      // commitment keeps it; exits need a clearly negative value.
+      for (std::size_t r = 0; r < R_; ++r) {
+        const double v = std::clamp(static_cast<double>(action.values[2 * r]), -1.0, 1.0);
+        const double w = std::clamp(static_cast<double>(action.values[2 * r + 1]), -1.0, 1.0);
+        if (v < -0.5) exit_region(r);
+        else if (v < 0.0) {
+        } else if (v < 0.25) research(r);
+        else if (v < 0.5) enter(r, Mode::kPilot, -1);
+        else if (v < 0.75) enter(r, Mode::kPartner, best_available_partner(r));
+        else enter(r, Mode::kSubsidiary, -1);
+        if (mode_[r] != Mode::kNone) set_marketing(r, std::min(3, static_cast<int>((w + 1.0) / 2.0 * 4.0)));
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+void MarketEnv::action_mask(std::span<std::uint8_t> mask) const {
+  if (view_ == ActionView::kDiscrete) {
+    for (std::size_t a = 0; a < mask.size(); ++a) mask[a] = discrete_valid(static_cast<std::int32_t>(a));
+    return;
+  }
+  if (view_ == ActionView::kMultiDiscrete) {
+    // Per component, from the current state: keep and every marketing level are always valid.
+    for (std::size_t r = 0; r < R_; ++r) {
+      std::uint8_t* target = &mask[r * (kModeTargetCount + 4)];
+      const Mode m = mode_[r];
+      target[static_cast<int>(ModeTarget::kKeep)] = 1;
+      target[static_cast<int>(ModeTarget::kResearch)] = m == Mode::kNone && !researched_[r];
+      target[static_cast<int>(ModeTarget::kPilot)] = m < Mode::kPilot;
+      target[static_cast<int>(ModeTarget::kPartner)] = m < Mode::kPartner && best_available_partner(r) >= 0;
+      target[static_cast<int>(ModeTarget::kSubsidiary)] = m < Mode::kSubsidiary;
+      target[static_cast<int>(ModeTarget::kExit)] = m != Mode::kNone;
+      std::fill(target + kModeTargetCount, target + kModeTargetCount + 4, 1);
+    }
+    return;
+  }
+  std::fill(mask.begin(), mask.end(), 1);
+}
+
+// ---- 2. Exogenous processes ---------------------------------------------------------------------
+
+void MarketEnv::exogenous_processes() {
+  for (std::size_t r = 0; r < R_; ++r) {
+    const RegionModel& rm = spec_->region(r);
+    for (std::size_t k = 0; k < K_; ++k) potential_[r * K_ + k] *= rm.growth_factor;
+    if (rm.fx_sigma > 0 || rm.fx_drift != 0) fx_log_[r] += rm.fx_drift + rm.fx_sigma * rng_.normal();
+    if (shock_left_[r] > 0) {
+      --shock_left_[r];
+    } else if (rm.shock_hazard > 0 && rng_.bernoulli(rm.shock_hazard)) {
+      shock_left_[r] = spec_->model().shock_duration;
+      last_.events |= kEventShock;
+    }
+  }
+  for (std::size_t j = 0; j < P_; ++j) {
+    if (partner_failed_[j] || !rng_.bernoulli(spec_->scenario().partners[j].failure_rate)) continue;
+    partner_failed_[j] = 1;
+    last_.events |= kEventPartnerFailure;
+    const std::size_t r = spec_->partner_region(j);
+    if (partner_[r] == static_cast<std::int32_t>(j)) {
+      // The channel is gone and its customers with it; the company keeps what it learnt.
+      mode_[r] = Mode::kNone;
+      partner_[r] = -1;
+      marketing_[r] = 0;
+      lose_customers(r);
+    }
+  }
+}
+
+// ---- 3–4. Competition (attraction model) and diffusion (generalised Bass) -----------------------
+
+void MarketEnv::compete_and_diffuse() {
+  const ModelParams& m = spec_->model();
+  const std::size_t neighbours = spec_->neighbours_per_region();
+  for (std::size_t r = 0; r < R_; ++r) {
+    const Mode mode = mode_[r];
+    double* N = &adopters_[r * K_];
+    double* M_eff = &effective_market_[r * K_];
+    double* share = &share_[r * K_];
+    if (mode == Mode::kNone) {
+      for (std::size_t k = 0; k < K_; ++k) N[k] = M_eff[k] = share[k] = 0.0;
+      continue;
+    }
+    const RegionModel& rm = spec_->region(r);
+    const ModeParams& mp = spec_->mode(mode);
+    const double ln_spend = spec_->ln1p_marketing(marketing_[r]);
+    // The region's part of the company's utility: marketing, unfamiliarity, the mode's presence.
+    const double region_utility = m.beta_marketing * ln_spend - m.theta_distance * rm.distance * (1 - knowledge_[r]) + mp.utility;
+    const double region_attraction = std::exp(region_utility);
+    const double competitors = incumbents_[r] + m.outside_attraction;
+    const double access = shock_left_[r] > 0 ? 1.0 - rm.shock_severity : 1.0;
+    const double innovation = bass_p_[r] * (1 + m.advertising * ln_spend);
+    const double imitation = bass_q_[r];
+    const double demand_shock = m.demand_noise > 0
+                                    ? std::exp(m.demand_noise * rng_.normal() - 0.5 * m.demand_noise * m.demand_noise)
+                                    : 1.0;
+    const std::int32_t* near = spec_->neighbour_index(r);
+    const double* delta = spec_->neighbour_weight(r);
+    const double* effectiveness = partner_[r] >= 0 ? &effectiveness_[static_cast<std::size_t>(partner_[r]) * K_] : nullptr;
+    for (std::size_t k = 0; k < K_; ++k) {
+      const double partner_fit = effectiveness ? effectiveness[k] : 0.0;
+      double attraction = spec_->product_attraction(k) * region_attraction;
+      if (effectiveness) attraction *= std::exp(m.beta_partner * partner_fit);
+      share[k] = attraction / (attraction + competitors);
+      const double reach = effectiveness ? mp.reach * partner_fit : mp.reach;
+      M_eff[k] = potential_[r * K_ + k] * reach * share[k] * access;
+      // Influence of neighbouring markets, from their penetration at the start of the quarter.
+      double influence = 0;
+      for (std::size_t n = 0; n < neighbours; ++n) influence += delta[n] * penetration_[static_cast<std::size_t>(near[n]) * K_ + k];
+      double adopters = N[k] * (1 - mp.churn);
+      const double internal = M_eff[k] > 0 ? imitation * adopters / M_eff[k] : 0.0;
+      const double new_adopters = (innovation + internal + influence) * std::max(0.0, M_eff[k] - adopters) * demand_shock;
+      // Customers beyond a shrunken effective market (a shock, a weaker channel) are lost.
+      N[k] = std::clamp(adopters + new_adopters, 0.0, M_eff[k]);
+    }
+  }
+  for (std::size_t i = 0; i < R_ * K_; ++i)
+    penetration_[i] = effective_market_[i] > 0 ? adopters_[i] / effective_market_[i] : 0.0;
+}
+
+// ---- 5. Money -----------------------------------------------------------------------------------
+
+void MarketEnv::settle_money() {
+  const ModelParams& m = spec_->model();
+  const auto& products = spec_->scenario().products;
+  double revenue = 0, serving = 0, fixed = spec_->scenario().company.overhead, marketing = 0;
+  for (std::size_t r = 0; r < R_; ++r) {
+    region_revenue_[r] = 0;
+    if (mode_[r] == Mode::kNone) continue;
+    double gross = 0, serve = 0;
+    for (std::size_t k = 0; k < K_; ++k) {
+      gross += adopters_[r * K_ + k] * products[k].price;
+      serve += adopters_[r * K_ + k] * products[k].unit_cost;
+    }
+    const double kept = partner_[r] >= 0 ? 1 - spec_->scenario().partners[static_cast<std::size_t>(partner_[r])].fee : 1.0;
+    region_revenue_[r] = gross * std::exp(fx_log_[r]) * kept;
+    revenue += region_revenue_[r];
+    serving += serve;
+    fixed += spec_->mode(mode_[r]).fixed * spec_->region(r).cost_level;
+    marketing += m.marketing_levels[static_cast<std::size_t>(marketing_[r])];
+  }
+  last_.revenue = revenue;
+  last_.serving_costs = serving;
+  last_.fixed_costs = fixed;
+  last_.marketing_costs = marketing;
+  last_.costs = last_.action_costs + fixed + marketing + serving;
+  last_.profit = last_.revenue - last_.costs;
+  cash_ += last_.profit;  // the accounting identity: cash_{t+1} = cash_t + revenue_t − costs_t
+  last_.cash = cash_;
+  last_operating_profit_ = revenue - serving - fixed - marketing;
+}
+
+// ---- 6. Knowledge -------------------------------------------------------------------------------
+
+void MarketEnv::learn() {
+  const ModelParams& m = spec_->model();
+  for (std::size_t r = 0; r < R_; ++r) {
+    const double lambda = researched_[r] ? m.research_learning : spec_->mode(mode_[r]).learning;
+    knowledge_[r] += lambda * (1 - knowledge_[r]);
+    researched_[r] = 0;
+    // The adopter survey errs less the better the market is known (pilots and research buy
+    // information); one error per region and quarter, common to its products.
+    const double sigma = m.observation_noise * (1 - knowledge_[r]);
+    survey_error_[r] = sigma > 0 && mode_[r] != Mode::kNone ? std::exp(sigma * rng_.normal() - 0.5 * sigma * sigma) : 1.0;
+  }
+}
+
+// ---- The quarter --------------------------------------------------------------------------------
+
+StepResult MarketEnv::step(const Action& action, std::span<float> observation) {
+  const ModelParams& m = spec_->model();
+  const CompanySpec& company = spec_->scenario().company;
+  last_ = QuarterReport{};
+  last_.quarter = t_;
+
+  const bool valid = apply_action(action);
+  if (!valid) {
+    ++invalid_actions_;
+    last_.invalid_action = true;
+    last_.events |= kEventInvalidAction;
+  }
+  exogenous_processes();
+  compete_and_diffuse();
+  settle_money();
+  learn();
+  ++t_;
+
+  StepResult result;
+  result.invalid_action = !valid;
+  result.terminated = cash_ < -company.credit_line;
+  result.truncated = !result.terminated && t_ >= spec_->scenario().horizon;
+  double reward = last_.profit - m.loss_penalty * std::max(0.0, -last_.profit);
+  if (result.terminated) {
+    reward -= company.bankruptcy_penalty;
+    last_.events |= kEventBankruptcy;
+  }
+  if (result.truncated) reward += m.terminal_value_quarters * std::max(0.0, last_operating_profit_);
+  result.reward = reward / m.reward_scale;
+  result.events = last_.events;
+  last_.reward = result.reward;
+  write_observation(observation);
+  return result;
+}
+
+// ---- 5. What the agent sees ---------------------------------------------------------------------
+
+void MarketEnv::write_observation(std::span<float> obs) {
+  const ModelParams& m = spec_->model();
+  const CompanySpec& company = spec_->scenario().company;
+  const float* lo = observation_space_.low.data();
+  const float* hi = observation_space_.high.data();
+  std::size_t i = 0;
+  auto put = [&](double value) {
+    obs[i] = std::clamp(static_cast<float>(value), lo[i], hi[i]);
+    ++i;
+  };
+  const int horizon = spec_->scenario().horizon;
+  put(static_cast<double>(horizon - t_) / horizon);
+  put(cash_ / company.initial_cash);
+  put(last_.profit / m.reward_scale);
+  for (std::size_t r = 0; r < R_; ++r) {
+    const RegionModel& rm = spec_->region(r);
+    const RegionPrior& rp = prior_.regions[r];
+    for (std::size_t mode = 0; mode < kModeCount; ++mode) put(static_cast<std::size_t>(mode_[r]) == mode ? 1.0 : 0.0);
+    put(knowledge_[r]);
+    put(marketing_[r] / 3.0);
+    for (std::size_t k = 0; k < K_; ++k) {
+      const double potential = potential_[r * K_ + k];
+      put(potential > 0 ? adopters_[r * K_ + k] / potential * survey_error_[r] : 0.0);
+    }
+    put(region_revenue_[r] / m.reward_scale);
+    put(std::log1p(rm.potential_total * rp.potential_multiplier.median) / 3.0);
+    put(rp.bass_p.median * 10.0);
+    put(rp.bass_q.median);
+    put(rp.value_estimate);
+    put(rp.value_uncertainty);
+    put(rm.cultural);
+    put(rm.administrative);
+    put(rm.geographic);
+    put(rm.economic);
+    put(shock_left_[r] > 0 ? 1.0 : 0.0);
+    const int best = best_available_partner(r);
+    put(best >= 0 ? prior_.partners[static_cast<std::size_t>(best)].score : 0.0);
+    put(partner_[r] >= 0 ? 1.0 : 0.0);
+    put(fx_log_[r]);
+  }
+}
+
+std::string MarketEnv::describe_action(const Action& action) const {
+  const auto& regions = spec_->scenario().regions;
+  if (view_ == ActionView::kDiscrete) {
+    if (action.indices.size() != 1) return "malformed";
+    const std::int32_t a = action.indices[0];
+    const std::int32_t region_actions = static_cast<std::int32_t>(kRegionOpCount * R_);
+    if (a == 0) return "hold";
+    if (a < 0 || a >= std::get<Discrete>(action_space_).n) return "out_of_range(" + std::to_string(a) + ")";
+    if (a > region_actions) return "sign:" + spec_->scenario().partners[static_cast<std::size_t>(a - 1 - region_actions)].id;
+    static const char* ops[] = {"research", "pilot", "subsidiary", "exit", "marketing_up", "marketing_down"};
+    return std::string(ops[(a - 1) % kRegionOpCount]) + ":" + regions[static_cast<std::size_t>((a - 1) / kRegionOpCount)].country.id;
+  }
+  std::string out;
+  if (view_ == ActionView::kMultiDiscrete) {
+    static const char* targets[] = {"keep", "research", "pilot", "partner", "subsidiary", "exit"};
+    for (std::size_t r = 0; r < R_ && 2 * r + 1 < action.indices.size(); ++r) {
+      const std::int32_t t = action.indices[2 * r], l = action.indices[2 * r + 1];
+      if (t == 0 && l == marketing_[r]) continue;
+      if (!out.empty()) out += ' ';
+      out += regions[r].country.id + ":" + (t >= 0 && t < kModeTargetCount ? targets[t] : "?") + "/m" + std::to_string(l);
+    }
+    return out.empty() ? "hold" : out;
+  }
+  for (std::size_t r = 0; r < R_ && 2 * r + 1 < action.values.size(); ++r) {
+    if (!out.empty()) out += ' ';
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.2f/%.2f", action.values[2 * r], action.values[2 * r + 1]);
+    out += regions[r].country.id + ":" + buf;
+  }
+  return out;
+}
+
+std::unique_ptr<MarketEnv> make_market_env(const Scenario& scenario, ActionView view) {
+  return std::make_unique<MarketEnv>(std::make_shared<const MarketSpec>(scenario), view);
+}
+
+}  // namespace expanse

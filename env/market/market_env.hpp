@@ -1,0 +1,152 @@
+#pragma once
+// The market-expansion environment (MODEL.md §1–5): one quarter per step, in the documented order
+// actions → exogenous processes → competition → diffusion → money → knowledge → end. One model,
+// three action views (Discrete with mask, MultiDiscrete, Box), so agents compare on the same
+// dynamics. The world (potentials, Bass coefficients, competitors, partner effectiveness) is drawn
+// from a WorldPrior at every reset.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "env/env.hpp"
+#include "env/market/market_spec.hpp"
+#include "env/market/world_prior.hpp"
+#include "env/util/rng.hpp"
+
+namespace expanse {
+
+enum class ActionView { kDiscrete, kMultiDiscrete, kBox };
+const char* to_string(ActionView view);
+// "discrete", "multidiscrete" or "box"; throws std::invalid_argument otherwise.
+ActionView parse_action_view(const std::string& text);
+
+// Targets of the MultiDiscrete view's first component per region.
+enum class ModeTarget : std::int32_t { kKeep = 0, kResearch, kPilot, kPartner, kSubsidiary, kExit };
+constexpr std::int32_t kModeTargetCount = 6;
+// Operations of the Discrete view per region (action = 1 + 6·region + op).
+enum class RegionOp : std::int32_t { kResearch = 0, kPilot, kSubsidiary, kExit, kMarketingUp, kMarketingDown };
+constexpr std::int32_t kRegionOpCount = 6;
+
+// The accounting of the last quarter stepped.
+struct QuarterReport {
+  int quarter = 0;  // t at the start of the quarter
+  double revenue = 0;
+  double costs = 0;         // everything below, summed
+  double action_costs = 0;  // setup, exit and research paid this quarter
+  double fixed_costs = 0;   // modes' fixed costs and the head-office overhead
+  double marketing_costs = 0;
+  double serving_costs = 0;
+  double profit = 0;
+  double cash = 0;  // after the quarter
+  double reward = 0;
+  std::uint32_t events = 0;
+  bool invalid_action = false;
+};
+
+class MarketEnv final : public Env {
+ public:
+  MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view);
+  MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, WorldPrior prior);
+
+  std::string name() const override;
+  const Box& observation_space() const override { return observation_space_; }
+  const Space& action_space() const override { return action_space_; }
+  void reset(std::uint64_t seed, std::span<float> observation) override;
+  StepResult step(const Action& action, std::span<float> observation) override;
+  void action_mask(std::span<std::uint8_t> mask) const override;
+  std::unique_ptr<Env> clone() const override { return std::make_unique<MarketEnv>(*this); }
+  using Env::action_mask;
+  using Env::reset;
+  using Env::step;
+
+  // Inspection, for tests, the CLI, KPIs and planners.
+  const MarketSpec& spec() const { return *spec_; }
+  const WorldPrior& prior() const { return prior_; }
+  ActionView view() const { return view_; }
+  const std::vector<std::string>& observation_names() const { return observation_names_; }
+  std::size_t region_block_offset() const { return kGlobalFeatures; }
+  std::size_t region_block_size() const;
+  std::string describe_action(const Action& action) const;
+
+  const QuarterReport& last_quarter() const { return last_; }
+  int quarter() const { return t_; }
+  double cash() const { return cash_; }
+  Mode mode(std::size_t r) const { return mode_[r]; }
+  double knowledge(std::size_t r) const { return knowledge_[r]; }
+  int marketing_level(std::size_t r) const { return marketing_[r]; }
+  int signed_partner(std::size_t r) const { return partner_[r]; }
+  bool partner_failed(std::size_t j) const { return partner_failed_[j] != 0; }
+  bool shock_active(std::size_t r) const { return shock_left_[r] > 0; }
+  double fx(std::size_t r) const { return std::exp(fx_log_[r]); }
+  double adopters(std::size_t r, std::size_t k) const { return adopters_[r * K_ + k]; }
+  double effective_market(std::size_t r, std::size_t k) const { return effective_market_[r * K_ + k]; }
+  double attainable_share(std::size_t r, std::size_t k) const { return share_[r * K_ + k]; }
+  double potential(std::size_t r, std::size_t k) const { return potential_[r * K_ + k]; }
+  double true_effectiveness(std::size_t j, std::size_t k) const { return effectiveness_[j * K_ + k]; }
+  // Bit m set when region r has been in mode m during the episode.
+  std::uint8_t modes_used(std::size_t r) const { return modes_used_[r]; }
+  int invalid_actions() const { return invalid_actions_; }
+  // The partner the MultiDiscrete and Box views sign: highest prior score, not failed; -1 if none.
+  int best_available_partner(std::size_t r) const;
+
+ private:
+  static constexpr std::size_t kGlobalFeatures = 3;
+
+  void build_spaces();
+  bool apply_action(const Action& action);
+  bool apply_discrete(std::int32_t a);
+  bool apply_target(std::size_t r, ModeTarget target);
+  bool research(std::size_t r);
+  bool enter(std::size_t r, Mode target, int partner);
+  bool exit_region(std::size_t r);
+  bool set_marketing(std::size_t r, int level);
+  void lose_customers(std::size_t r);
+  void exogenous_processes();
+  void compete_and_diffuse();
+  void settle_money();
+  void learn();
+  void write_observation(std::span<float> observation);
+  bool discrete_valid(std::int32_t a) const;
+
+  std::shared_ptr<const MarketSpec> spec_;
+  WorldPrior prior_;
+  ActionView view_;
+  std::size_t R_ = 0, K_ = 0, P_ = 0;
+  Box observation_space_;
+  Space action_space_;
+  std::vector<std::string> observation_names_;
+
+  // The world of this episode (drawn at reset).
+  std::vector<double> bass_p_, bass_q_;  // quarterly
+  std::vector<double> incumbents_;
+  std::vector<double> effectiveness_;  // P × K
+
+  // State.
+  Rng rng_;
+  int t_ = 0;
+  double cash_ = 0;
+  double last_operating_profit_ = 0;
+  int invalid_actions_ = 0;
+  std::vector<Mode> mode_;
+  std::vector<std::uint8_t> modes_used_;
+  std::vector<double> knowledge_;
+  std::vector<std::int8_t> marketing_;
+  std::vector<std::int32_t> partner_;
+  std::vector<std::int32_t> shock_left_;
+  std::vector<double> fx_log_;
+  std::vector<std::uint8_t> researched_;
+  std::vector<double> region_revenue_;
+  std::vector<double> survey_error_;  // multiplicative error of this quarter's adopter survey
+  std::vector<std::uint8_t> partner_failed_;
+  std::vector<double> potential_;         // R × K, grows with the economy
+  std::vector<double> adopters_;          // R × K
+  std::vector<double> effective_market_;  // R × K, M_eff of the last quarter
+  std::vector<double> share_;             // R × K, attainable share of the last quarter
+  std::vector<double> penetration_;       // R × K, N / M_eff at the end of the last quarter
+  QuarterReport last_;
+};
+
+// Builds a MarketEnv from a scenario with the default prior.
+std::unique_ptr<MarketEnv> make_market_env(const Scenario& scenario, ActionView view);
+
+}  // namespace expanse

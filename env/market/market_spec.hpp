@@ -1,0 +1,75 @@
+#pragma once
+// Everything the market model derives once from a scenario (MODEL.md §2): market potential from
+// the gravity model, CAGE distances, cost levels, risk rates, cross-country neighbours, and the
+// action layout. Immutable and shared by every env built from the same scenario.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "env/market/scenario.hpp"
+
+namespace expanse {
+
+enum class Mode : std::uint8_t { kNone = 0, kPilot = 1, kPartner = 2, kSubsidiary = 3 };
+constexpr std::size_t kModeCount = 4;
+const char* to_string(Mode mode);
+
+struct RegionModel {
+  double digital = 1;  // digital readiness: broadband and secure servers (1 ≈ Japan)
+  double cultural = 0, administrative = 0, geographic = 0, economic = 0;
+  double distance = 0;    // D_r: the CAGE components weighted by the scenario
+  double cost_level = 1;  // local cost level for fixed costs (GDP per capita relative to 40k US$)
+  double growth_factor = 1;  // market growth per quarter, 1 + g_q
+  double fx_sigma = 0, fx_drift = 0;  // per quarter, log FX rate
+  double shock_hazard = 0, shock_severity = 0;
+  double subsidiary_setup = 0;  // US$ m: the base setup × (1 + administrative + geographic)
+  double potential_total = 0;   // Σ_k market potential at the prior median, thousand customers
+};
+
+class MarketSpec {
+ public:
+  explicit MarketSpec(Scenario scenario);
+
+  const Scenario& scenario() const { return scenario_; }
+  const ModelParams& model() const { return scenario_.model; }
+  std::size_t region_count() const { return regions_.size(); }
+  std::size_t product_count() const { return scenario_.products.size(); }
+  std::size_t partner_count() const { return scenario_.partners.size(); }
+
+  const RegionModel& region(std::size_t r) const { return regions_[r]; }
+  // m_{r,k} at the prior median of the potential multiplier (thousand customers).
+  double potential_median(std::size_t r, std::size_t k) const { return potential_median_[r * product_count() + k]; }
+  // exp(β_Q·Q_k − β_P·ln(P_k / P_ref,k)): the product's part of the company's attraction.
+  double product_attraction(std::size_t k) const { return product_attraction_[k]; }
+  const ModeParams& mode(Mode m) const { return *modes_[static_cast<std::size_t>(m)]; }
+  double exit_cost(Mode m, std::size_t r) const;
+  double setup_cost(Mode m, std::size_t r) const;
+
+  // Cross-country influence: region r hears from neighbours [begin, end) with weights δ_{rr'}.
+  std::size_t neighbours_per_region() const { return neighbours_per_region_; }
+  const std::int32_t* neighbour_index(std::size_t r) const { return &neighbour_index_[r * neighbours_per_region_]; }
+  const double* neighbour_weight(std::size_t r) const { return &neighbour_weight_[r * neighbours_per_region_]; }
+  double pair_distance(std::size_t a, std::size_t b) const;  // D between two foreign regions
+
+  std::size_t partner_region(std::size_t j) const { return partner_region_[j]; }
+  const std::vector<std::size_t>& partners_in(std::size_t r) const { return partners_in_[r]; }
+  double ln1p_marketing(int level) const { return ln1p_marketing_[static_cast<std::size_t>(level)]; }
+
+ private:
+  Scenario scenario_;
+  std::vector<RegionModel> regions_;
+  std::vector<double> potential_median_;
+  std::vector<double> product_attraction_;
+  std::array<const ModeParams*, kModeCount> modes_{};
+  ModeParams none_mode_{};
+  std::size_t neighbours_per_region_ = 0;
+  std::vector<std::int32_t> neighbour_index_;
+  std::vector<double> neighbour_weight_;
+  std::vector<std::size_t> partner_region_;
+  std::vector<std::vector<std::size_t>> partners_in_;
+  std::array<double, 4> ln1p_marketing_{};
+  std::vector<std::vector<int>> languages_;  // interned base languages per region, home last
+};
+
+}  // namespace expanse

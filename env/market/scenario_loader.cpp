@@ -1,0 +1,342 @@
+#include "env/market/scenario_loader.hpp"
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "env/market/scenario_generator.hpp"
+#include "env/util/yaml_reader.hpp"
+
+namespace expanse {
+namespace embedded {
+extern const char default_scenario[];
+}
+
+namespace {
+
+std::string item_path(const std::string& list, std::size_t i) { return list + "[" + std::to_string(i) + "]"; }
+
+SourceMark to_mark(const YAML::Mark& m) {
+  if (m.is_null()) return {};
+  return {m.line + 1, m.column + 1};
+}
+
+void read_country(MapReader& in, CountryFeatures& c) {
+  in.text("id", c.id, Need::kRequired);
+  in.text("name", c.name, Need::kRequired);
+  in.text("subregion", c.subregion, Need::kRequired);
+  in.words("languages", c.languages, Need::kRequired);
+  in.words("borders", c.borders);
+  in.flag("rcep_member", c.rcep_member);
+  in.number("lat", c.lat, -90, 90, Need::kRequired);
+  in.number("lng", c.lng, -180, 180, Need::kRequired);
+  in.number("gdp_usd", c.gdp_usd, 1e6, 1e15, Need::kRequired);
+  in.number("gdp_per_capita_usd", c.gdp_per_capita_usd, 10, 1e6, Need::kRequired);
+  in.number("population", c.population, 1e3, 1e10, Need::kRequired);
+  in.number("gdp_growth_pct", c.gdp_growth_pct, -20, 30);
+  in.number("broadband_per100", c.broadband_per100, 0, 100);
+  in.number("secure_servers_per_million", c.secure_servers_per_million, 0, 1e7);
+  in.number("days_to_start_business", c.days_to_start_business, 0, 400);
+  in.number("inflation_pct", c.inflation_pct, -20, 1000);
+  in.number("fx_volatility", c.fx_volatility, 0, 5);
+  std::vector<std::string> imputed;  // which values the data script filled in; informational
+  in.words("imputed", imputed);
+}
+
+RegionSpec read_region(const YAML::Node& node, const std::string& path, Diagnostics& diagnostics) {
+  RegionSpec region;
+  region.mark = to_mark(node.Mark());
+  MapReader in(node, path, diagnostics);
+  if (!in.is_map()) return region;
+  read_country(in, region.country);
+  RegionOverrides& f = region.fixed;
+  in.number("potential_multiplier", f.potential_multiplier, 0.001, 1000);
+  in.number("bass_p", f.bass_p, 0, 1);
+  in.number("bass_q", f.bass_q, 0, 5);
+  in.number("incumbent_attraction", f.incumbent_attraction, 0, 1e6);
+  in.number("shock_hazard", f.shock_hazard, 0, 1);
+  in.number("shock_severity", f.shock_severity, 0, 1);
+  in.number("fx_drift", f.fx_drift, -5, 5);
+  return region;
+}
+
+ProductSpec read_product(const YAML::Node& node, const std::string& path, Diagnostics& diagnostics) {
+  ProductSpec p;
+  MapReader in(node, path, diagnostics);
+  in.text("id", p.id, Need::kRequired);
+  in.text("name", p.name);
+  if (p.name.empty()) p.name = p.id;
+  in.number("price", p.price, 1e-6, 1e6, Need::kRequired);
+  in.number("reference_price", p.reference_price, 0, 1e6);
+  in.number("unit_cost", p.unit_cost, 0, 1e6, Need::kRequired);
+  in.number("quality", p.quality, 0, 1);
+  in.number("market_scale", p.market_scale, 0, 1e3);
+  if (p.reference_price == 0) p.reference_price = p.price;
+  return p;
+}
+
+PartnerSpec read_partner(const YAML::Node& node, const std::string& path, std::size_t products,
+                         Diagnostics& diagnostics) {
+  PartnerSpec p;
+  p.mark = to_mark(node.Mark());
+  MapReader in(node, path, diagnostics);
+  in.text("id", p.id, Need::kRequired);
+  in.text("region", p.region, Need::kRequired);
+  const int kind = in.choice("kind", {"reseller", "integrator", "cloud_marketplace"});
+  if (kind >= 0) p.kind = static_cast<PartnerKind>(kind);
+  in.number("fee", p.fee, 0, 1);
+  in.number("failure_rate", p.failure_rate, 0, 1);
+  p.effectiveness.assign(products, 0.5);
+  in.numbers("effectiveness", p.effectiveness, 0, 1, products);
+  return p;
+}
+
+void read_model(const YAML::Node& node, Diagnostics& diagnostics, ModelParams& m) {
+  MapReader in(node, "model", diagnostics);
+  in.number("gdp_elasticity", m.gdp_elasticity, 0, 3);
+  if (in.has("cage_weights")) {
+    MapReader w(in.child("cage_weights"), in.path("cage_weights"), diagnostics);
+    w.number("cultural", m.cage_cultural, 0, 10);
+    w.number("administrative", m.cage_administrative, 0, 10);
+    w.number("geographic", m.cage_geographic, 0, 10);
+    w.number("economic", m.cage_economic, 0, 10);
+  }
+  if (in.has("bass")) {
+    MapReader b(in.child("bass"), in.path("bass"), diagnostics);
+    b.number("p", m.bass_p, 0, 1);
+    b.number("q", m.bass_q, 0, 5);
+  }
+  if (in.has("utility")) {
+    MapReader u(in.child("utility"), in.path("utility"), diagnostics);
+    u.number("quality", m.beta_quality, -100, 100);
+    u.number("price", m.beta_price, 0, 100);
+    u.number("marketing", m.beta_marketing, 0, 100);
+    u.number("distance", m.theta_distance, 0, 100);
+    u.number("partner", m.beta_partner, -100, 100);
+  }
+  if (in.has("competition")) {
+    MapReader c(in.child("competition"), in.path("competition"), diagnostics);
+    c.number("incumbent_attraction", m.incumbent_attraction, 0, 1e6);
+    c.number("outside_attraction", m.outside_attraction, 1e-6, 1e6);
+  }
+  if (in.has("diffusion")) {
+    MapReader d(in.child("diffusion"), in.path("diffusion"), diagnostics);
+    d.number("advertising", m.advertising, 0, 100);
+    d.number("cross_country", m.cross_country, 0, 1);
+    d.number("distance_decay", m.distance_decay, 0, 100);
+    d.integer("neighbours", m.neighbours, 0, 64);
+  }
+  if (in.has("modes")) {
+    MapReader modes(in.child("modes"), in.path("modes"), diagnostics);
+    for (auto [key, params] : {std::pair<const char*, ModeParams*>{"pilot", &m.pilot},
+                               {"partner", &m.partner},
+                               {"subsidiary", &m.subsidiary}}) {
+      if (!modes.has(key)) continue;
+      MapReader mode(modes.child(key), modes.path(key), diagnostics);
+      mode.number("setup", params->setup, 0, 1e6);
+      mode.number("fixed", params->fixed, 0, 1e6);
+      mode.number("reach", params->reach, 0, 1);
+      mode.number("learning", params->learning, 0, 1);
+      mode.number("churn", params->churn, 0, 1);
+      mode.number("utility", params->utility, -100, 100);
+    }
+  }
+  if (in.has("research")) {
+    MapReader r(in.child("research"), in.path("research"), diagnostics);
+    r.number("cost", m.research_cost, 0, 1e6);
+    r.number("learning", m.research_learning, 0, 1);
+  }
+  in.number("exit_cost_fraction", m.exit_cost_fraction, 0, 10);
+  std::vector<double> levels(m.marketing_levels.begin(), m.marketing_levels.end());
+  in.numbers("marketing_levels", levels, 0, 1e6, 4);
+  std::copy(levels.begin(), levels.end(), m.marketing_levels.begin());
+  if (in.has("risk")) {
+    MapReader r(in.child("risk"), in.path("risk"), diagnostics);
+    r.number("shock_hazard", m.shock_hazard, 0, 1);
+    r.number("shock_severity", m.shock_severity, 0, 1);
+    r.integer("shock_duration", m.shock_duration, 1, 400);
+    r.flag("fx", m.fx);
+  }
+  if (in.has("noise")) {
+    MapReader n(in.child("noise"), in.path("noise"), diagnostics);
+    n.number("demand", m.demand_noise, 0, 5);
+    n.number("observation", m.observation_noise, 0, 5);
+    n.number("prior_spread", m.prior_spread, 0, 10);
+  }
+  if (in.has("reward")) {
+    MapReader r(in.child("reward"), in.path("reward"), diagnostics);
+    r.number("scale", m.reward_scale, 1e-6, 1e9);
+    r.number("loss_penalty", m.loss_penalty, 0, 100);
+    r.number("terminal_value_quarters", m.terminal_value_quarters, 0, 400);
+  }
+}
+
+// Ids must be unique within their list; reports the second occurrence.
+template <typename T, typename GetId, typename GetMark>
+void check_unique(const std::vector<T>& items, const std::string& list, GetId id_of, GetMark mark_of,
+                  Diagnostics& diagnostics) {
+  std::map<std::string, std::size_t> first;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string& id = id_of(items[i]);
+    if (id.empty()) continue;
+    auto [it, inserted] = first.emplace(id, i);
+    if (!inserted) {
+      const SourceMark m = mark_of(i);
+      diagnostics.add(m.line, m.column, item_path(list, i) + ".id",
+                      "duplicate id \"" + id + "\" (first used by " + item_path(list, it->second) + ")");
+    }
+  }
+}
+
+}  // namespace
+
+const char* to_string(PartnerKind kind) {
+  switch (kind) {
+    case PartnerKind::kReseller: return "reseller";
+    case PartnerKind::kIntegrator: return "integrator";
+    case PartnerKind::kCloudMarketplace: return "cloud_marketplace";
+  }
+  return "?";
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& source) {
+  const YAML::Node root = parse_yaml_document(text, source);
+  Diagnostics diagnostics(source);
+  Scenario s;
+  s.source = source;
+  std::vector<SourceMark> product_marks, region_marks;
+  std::vector<SourceMark> partner_region_marks;
+  {
+    MapReader in(root, "", diagnostics);
+    in.text("name", s.name, Need::kRequired);
+    in.text("description", s.description);
+    in.integer("horizon", s.horizon, 1, 1000);
+    in.number("discount", s.discount, 0, 1);
+    in.seed("seed", s.seed);
+
+    {
+      const YAML::Node company_node = in.child("company");
+      if (!company_node.IsDefined() || company_node.IsNull()) diagnostics.add(in.mark(), "company", "required key is missing");
+    }
+    if (in.has("company")) {
+      MapReader company(in.child("company"), "company", diagnostics);
+      if (company.is_map()) {
+        company.text("name", s.company.name);
+        company.number("initial_cash", s.company.initial_cash, 0, 1e9);
+        company.number("credit_line", s.company.credit_line, 0, 1e9);
+        company.number("overhead", s.company.overhead, 0, 1e9);
+        company.number("bankruptcy_penalty", s.company.bankruptcy_penalty, 0, 1e9);
+        if (company.has("home")) {
+          MapReader home(company.child("home"), company.path("home"), diagnostics);
+          if (home.is_map()) read_country(home, s.company.home);
+        } else {
+          company.child("home");
+          diagnostics.add(company.mark(), "company.home", "required key is missing");
+        }
+      }
+    }
+
+    const YAML::Node products = in.child("products");
+    if (!products.IsDefined() || products.IsNull()) {
+      diagnostics.add(in.mark(), "products", "required key is missing");
+    } else if (!products.IsSequence() || products.size() == 0) {
+      diagnostics.add(products.Mark(), "products", "expected a non-empty list of products, got " + describe_node(products));
+    } else {
+      for (std::size_t i = 0; i < products.size(); ++i) {
+        s.products.push_back(read_product(products[i], item_path("products", i), diagnostics));
+        product_marks.push_back(to_mark(products[i].Mark()));
+      }
+    }
+
+    const YAML::Node regions = in.child("regions");
+    const bool has_generator = in.has("generator");
+    if (regions.IsDefined() && !regions.IsNull()) {
+      if (!regions.IsSequence() || regions.size() == 0) {
+        diagnostics.add(regions.Mark(), "regions", "expected a non-empty list of regions, got " + describe_node(regions));
+      } else {
+        for (std::size_t i = 0; i < regions.size(); ++i) {
+          s.regions.push_back(read_region(regions[i], item_path("regions", i), diagnostics));
+          region_marks.push_back(s.regions.back().mark);
+        }
+      }
+      if (has_generator)
+        diagnostics.add(in.child("generator").Mark(), "generator", "a scenario has either regions or a generator, not both");
+    } else if (has_generator) {
+      MapReader gen(in.child("generator"), "generator", diagnostics);
+      int count = 0;
+      std::uint64_t seed = s.seed;
+      gen.integer("regions", count, 1, 100000, Need::kRequired);
+      gen.seed("seed", seed);
+      if (count > 0) s.regions = generate_regions(count, seed);
+      region_marks.assign(s.regions.size(), to_mark(in.child("generator").Mark()));
+    } else {
+      diagnostics.add(in.mark(), "regions", "required key is missing (give a list of regions or a generator block)");
+    }
+
+    const YAML::Node partners = in.child("partners");
+    if (partners.IsDefined() && !partners.IsNull()) {
+      if (!partners.IsSequence()) {
+        diagnostics.add(partners.Mark(), "partners", "expected a list of partners, got " + describe_node(partners));
+      } else {
+        for (std::size_t i = 0; i < partners.size(); ++i) {
+          s.partners.push_back(read_partner(partners[i], item_path("partners", i), s.products.size(), diagnostics));
+          const YAML::Node region = partners[i].IsMap() ? partners[i]["region"] : YAML::Node();
+          partner_region_marks.push_back(region.IsDefined() ? to_mark(region.Mark()) : s.partners.back().mark);
+        }
+      }
+    }
+    int per_region = 0;
+    if (in.has("partner_generation")) {
+      MapReader gen(in.child("partner_generation"), "partner_generation", diagnostics);
+      gen.integer("per_region", per_region, 0, 20, Need::kRequired);
+    }
+
+    if (in.has("model")) read_model(in.child("model"), diagnostics, s.model);
+    else in.child("model");
+
+    // Cross-references and uniqueness.
+    check_unique(s.products, "products", [](const ProductSpec& p) -> const std::string& { return p.id; },
+                 [&](std::size_t i) { return product_marks[i]; }, diagnostics);
+    check_unique(s.regions, "regions", [](const RegionSpec& r) -> const std::string& { return r.country.id; },
+                 [&](std::size_t i) { return region_marks[i]; }, diagnostics);
+    check_unique(s.partners, "partners", [](const PartnerSpec& p) -> const std::string& { return p.id; },
+                 [&](std::size_t i) { return s.partners[i].mark; }, diagnostics);
+    std::map<std::string, std::size_t> region_index;
+    for (std::size_t i = 0; i < s.regions.size(); ++i) region_index.emplace(s.regions[i].country.id, i);
+    for (std::size_t i = 0; i < s.partners.size(); ++i) {
+      const auto& p = s.partners[i];
+      if (p.region.empty() || region_index.count(p.region)) continue;
+      std::set<std::string> ids;
+      for (const auto& [id, _] : region_index) ids.insert(id);
+      std::string message = "partner refers to undefined region \"" + p.region + "\"";
+      const std::string hint = closest_match(p.region, ids);
+      if (!hint.empty()) message += " (did you mean \"" + hint + "\"?)";
+      diagnostics.add(partner_region_marks[i].line, partner_region_marks[i].column, item_path("partners", i) + ".region",
+                      message);
+    }
+    if (!s.company.home.id.empty() && region_index.count(s.company.home.id)) {
+      const std::size_t r = region_index[s.company.home.id];
+      diagnostics.add(region_marks[r].line, region_marks[r].column, item_path("regions", r) + ".id",
+                      "\"" + s.company.home.id + "\" is the company's home market; it cannot also be a foreign region");
+    }
+    if (diagnostics.empty() && per_region > 0) generate_partners(s, per_region);
+  }
+  diagnostics.throw_if_any();
+  return s;
+}
+
+Scenario load_scenario_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError(Diagnostic{path, 0, 0, "", "cannot open the file"});
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw UserError(Diagnostic{path, 0, 0, "", "cannot read the file"});
+  return load_scenario_text(text.str(), path);
+}
+
+const char* default_scenario_name() { return "scenarios/asia-pacific.yaml (embedded)"; }
+
+Scenario load_default_scenario() { return load_scenario_text(embedded::default_scenario, default_scenario_name()); }
+
+}  // namespace expanse

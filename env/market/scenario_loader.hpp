@@ -1,0 +1,17 @@
+#pragma once
+// Scenario YAML → Scenario, with validation that reports every problem as
+// `FILE:LINE:COL: key.path: what is wrong` (thrown together as one UserError).
+#include <string>
+
+#include "env/market/scenario.hpp"
+
+namespace expanse {
+
+Scenario load_scenario_file(const std::string& path);
+Scenario load_scenario_text(const std::string& text, const std::string& source);
+
+// The built-in default scenario (scenarios/asia-pacific.yaml, embedded at build time).
+Scenario load_default_scenario();
+const char* default_scenario_name();
+
+}  // namespace expanse

@@ -1,0 +1,44 @@
+#pragma once
+// The plug between analysis and env (MODEL.md §6): for every quantity a scenario leaves open, a
+// distribution the env draws from at reset (one world per episode). Until fitted priors exist,
+// default_world_prior() derives them from the country data alone (docs/model.md, "Default prior").
+// A fitted priors file (analysis, a later issue) produces the same struct.
+#include <string>
+#include <vector>
+
+#include "env/market/market_spec.hpp"
+#include "env/util/rng.hpp"
+
+namespace expanse {
+
+// x = median · exp(sigma · z), z ~ N(0, 1); sigma = 0 is a known value.
+struct LogNormalPrior {
+  double median = 1.0;
+  double sigma = 0.0;
+  double sample(Rng& rng) const { return sigma > 0 ? median * std::exp(sigma * rng.normal()) : median; }
+};
+
+struct RegionPrior {
+  LogNormalPrior potential_multiplier;  // × MarketSpec::potential_median
+  LogNormalPrior bass_p;                // annual
+  LogNormalPrior bass_q;                // annual
+  LogNormalPrior incumbent_attraction;
+  double value_estimate = 0;     // expected NPV of a subsidiary entered now, per US$ of setup
+  double value_uncertainty = 0;  // its spread (same units)
+};
+
+struct PartnerPrior {
+  std::vector<double> effectiveness_mean;  // per product, [0,1]
+  double effectiveness_sd = 0;             // true effectiveness ~ clip(N(mean, sd), 0, 1)
+  double score = 0;                        // mean over products: what a recommender would rank by
+};
+
+struct WorldPrior {
+  std::string source;  // "default (country data)" or the priors file
+  std::vector<RegionPrior> regions;
+  std::vector<PartnerPrior> partners;
+};
+
+WorldPrior default_world_prior(const MarketSpec& spec);
+
+}  // namespace expanse
