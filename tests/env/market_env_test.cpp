@@ -1,0 +1,223 @@
+// Property tests of the market model's invariants (MODEL.md §4–5), over every shipped scenario
+// that is small enough and every action view, under random valid actions.
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "env/market/market_env.hpp"
+#include "tests/env/market_test_support.hpp"
+
+using namespace expanse;
+using expanse::test::RandomActor;
+using expanse::test::scenario_spec;
+
+namespace {
+
+const char* const kScenarios[] = {"asia-pacific", "world", "tiny", "stress-regulatory-crackdown", "stress-currency-crisis"};
+const ActionView kViews[] = {ActionView::kDiscrete, ActionView::kMultiDiscrete, ActionView::kBox};
+
+}  // namespace
+
+TEST_CASE("Quarterly invariants hold at every step: accounting, bounds, observation space", "[market]") {
+  for (const char* name : kScenarios) {
+    for (ActionView view : kViews) {
+      MarketEnv env(scenario_spec(name), view);
+      RandomActor actor(env, 17);
+      std::vector<float> obs(env.observation_size());
+      std::size_t steps = 0, violations = 0;
+      for (std::uint64_t episode = 0; episode < 6; ++episode) {
+        env.reset(episode, obs);
+        REQUIRE(contains(env.observation_space(), obs));
+        bool done = false;
+        while (!done) {
+          const double cash_before = env.cash();
+          const StepResult r = env.step(actor.next(env), obs);
+          const QuarterReport& q = env.last_quarter();
+          ++steps;
+          // The accounting identity, exactly: cash_{t+1} = cash_t + revenue_t − costs_t.
+          bool ok = env.cash() == cash_before + (q.revenue - q.costs);
+          ok = ok && q.costs == q.action_costs + q.fixed_costs + q.marketing_costs + q.serving_costs;
+          ok = ok && q.profit == q.revenue - q.costs && q.revenue >= 0;
+          for (std::size_t rg = 0; rg < env.spec().region_count(); ++rg) {
+            for (std::size_t k = 0; k < env.spec().product_count(); ++k) {
+              const double n = env.adopters(rg, k), m = env.effective_market(rg, k), s = env.attainable_share(rg, k);
+              ok = ok && n >= 0 && n <= m && m <= env.potential(rg, k) && s >= 0 && s <= 1;
+            }
+          }
+          ok = ok && contains(env.observation_space(), obs) && std::isfinite(r.reward);
+          ok = ok && !(r.terminated && r.truncated);
+          if (!ok && ++violations <= 3) FAIL_CHECK(name << " " << to_string(view) << " episode " << episode << " t " << q.quarter);
+          done = r.terminated || r.truncated;
+        }
+      }
+      INFO(name << " " << to_string(view));
+      CHECK(violations == 0);
+      CHECK(steps >= 6);
+    }
+  }
+}
+
+TEST_CASE("Invalid discrete actions are masked, reported, and act as hold", "[market]") {
+  MarketEnv env(scenario_spec("asia-pacific"), ActionView::kDiscrete);
+  RandomActor actor(env, 5);
+  std::vector<float> obs(env.observation_size()), obs_a(env.observation_size()), obs_hold(env.observation_size());
+  env.reset(3, obs);
+  std::size_t masked_checked = 0, valid_checked = 0;
+  for (int t = 0; t < 12; ++t) {
+    const std::vector<std::uint8_t> mask = env.action_mask();
+    for (std::int32_t a = 0; a < static_cast<std::int32_t>(mask.size()); ++a) {
+      auto with_a = env.clone();
+      auto with_hold = env.clone();
+      const StepResult ra = with_a->step(Action::discrete(a), obs_a);
+      const StepResult rh = with_hold->step(Action::discrete(0), obs_hold);
+      if (mask[static_cast<std::size_t>(a)]) {
+        CHECK_FALSE(ra.invalid_action);
+        ++valid_checked;
+      } else {
+        CHECK(ra.invalid_action);
+        CHECK((ra.events & kEventInvalidAction));
+        CHECK(obs_a == obs_hold);
+        CHECK(ra.reward == rh.reward);
+        ++masked_checked;
+      }
+    }
+    env.step(actor.next(env), obs);
+  }
+  CHECK(masked_checked > 100);
+  CHECK(valid_checked > 100);
+  // Out of range is invalid too, never a crash.
+  for (std::int32_t a : {-1, 100000}) CHECK(env.clone()->step(a).result.invalid_action);
+}
+
+TEST_CASE("Invalid multi-discrete components are masked and change nothing", "[market]") {
+  MarketEnv env(scenario_spec("asia-pacific"), ActionView::kMultiDiscrete);
+  std::vector<float> obs(env.observation_size());
+  env.reset(9, obs);
+  const std::size_t R = env.spec().region_count();
+  std::vector<std::int32_t> hold(2 * R, 0);
+  // Exiting a region the company is not in: masked, invalid, same as hold.
+  const std::vector<std::uint8_t> mask = env.action_mask();
+  CHECK(mask[static_cast<std::size_t>(ModeTarget::kExit)] == 0);
+  std::vector<std::int32_t> exit_first = hold;
+  exit_first[0] = static_cast<std::int32_t>(ModeTarget::kExit);
+  auto a = env.clone();
+  auto b = env.clone();
+  const Transition ta = a->step(Action{exit_first, {}});
+  const Transition tb = b->step(Action{hold, {}});
+  CHECK(ta.result.invalid_action);
+  CHECK_FALSE(tb.result.invalid_action);
+  CHECK(ta.observation == tb.observation);
+  // Entering is valid and unmasked.
+  std::vector<std::int32_t> pilot_first = hold;
+  pilot_first[0] = static_cast<std::int32_t>(ModeTarget::kPilot);
+  CHECK(mask[static_cast<std::size_t>(ModeTarget::kPilot)] == 1);
+  CHECK_FALSE(env.clone()->step(Action{pilot_first, {}}).result.invalid_action);
+}
+
+TEST_CASE("Holding runs to the horizon: truncated, never terminated", "[market]") {
+  MarketEnv env(scenario_spec("asia-pacific"), ActionView::kDiscrete);
+  env.reset(1);
+  const int horizon = env.spec().scenario().horizon;
+  for (int t = 1; t <= horizon; ++t) {
+    const StepResult r = env.step(0).result;
+    CHECK_FALSE(r.terminated);
+    CHECK(r.truncated == (t == horizon));
+    // Holding loses only the head-office overhead.
+    CHECK(env.last_quarter().costs == env.spec().scenario().company.overhead);
+  }
+}
+
+TEST_CASE("Entering everywhere at once goes bankrupt: terminated, not truncated", "[market]") {
+  MarketEnv env(scenario_spec("asia-pacific"), ActionView::kMultiDiscrete);
+  env.reset(2);
+  const std::size_t R = env.spec().region_count();
+  std::vector<std::int32_t> all_in(2 * R);
+  for (std::size_t r = 0; r < R; ++r) {
+    all_in[2 * r] = static_cast<std::int32_t>(ModeTarget::kSubsidiary);
+    all_in[2 * r + 1] = 3;
+  }
+  const StepResult r = env.step(Action{all_in, {}}).result;
+  CHECK(r.terminated);
+  CHECK_FALSE(r.truncated);
+  CHECK((r.events & kEventBankruptcy));
+  CHECK(env.cash() < -env.spec().scenario().company.credit_line);
+  // The bankruptcy penalty is part of the reward.
+  CHECK(r.reward < env.last_quarter().profit / env.spec().model().reward_scale);
+}
+
+TEST_CASE("clone() continues identically and leaves the original alone", "[market]") {
+  for (ActionView view : kViews) {
+    MarketEnv env(scenario_spec("stress-currency-crisis"), view);
+    RandomActor actor(env, 99);
+    std::vector<float> obs(env.observation_size());
+    env.reset(4, obs);
+    for (int t = 0; t < 7; ++t) env.step(actor.next(env), obs);
+    auto copy = env.clone();
+    RandomActor actor_copy = actor;
+    std::vector<float> obs_copy(obs.size());
+    for (int t = 7; t < env.spec().scenario().horizon; ++t) {
+      const StepResult a = env.step(actor.next(env), obs);
+      const StepResult b = copy->step(actor_copy.next(*copy), obs_copy);
+      INFO(to_string(view) << " t " << t);
+      REQUIRE(obs == obs_copy);
+      REQUIRE(a.reward == b.reward);
+      REQUIRE(a.terminated == b.terminated);
+      if (a.terminated) break;
+    }
+  }
+}
+
+TEST_CASE("Same seed gives identical episodes, different seeds differ", "[market]") {
+  auto trajectory = [](std::uint64_t env_seed) {
+    MarketEnv env(scenario_spec("asia-pacific"), ActionView::kDiscrete);
+    RandomActor actor(env, 7);
+    std::vector<double> rewards;
+    std::vector<float> obs = env.reset(env_seed);
+    bool done = false;
+    while (!done) {
+      const Transition t = env.step(actor.next(env));
+      rewards.push_back(t.result.reward);
+      obs.insert(obs.end(), t.observation.begin(), t.observation.end());
+      done = t.result.terminated || t.result.truncated;
+    }
+    return std::make_pair(rewards, obs);
+  };
+  CHECK(trajectory(11) == trajectory(11));
+  CHECK(trajectory(11).first != trajectory(12).first);
+}
+
+TEST_CASE("Without noise the world is the same whatever the seed", "[market]") {
+  MarketEnv a(scenario_spec("tiny"), ActionView::kDiscrete), b(scenario_spec("tiny"), ActionView::kDiscrete);
+  a.reset(1);
+  b.reset(2);
+  for (int t = 0; t < 20; ++t) {
+    const std::int32_t action = t == 0 ? 2 : 0;  // pilot the first region, then hold
+    CHECK(a.step(action).observation == b.step(action).observation);
+  }
+}
+
+TEST_CASE("The observation layout is stable", "[market]") {
+  MarketEnv env(scenario_spec("asia-pacific"), ActionView::kDiscrete);
+  const auto& names = env.observation_names();
+  const std::size_t K = env.spec().product_count();
+  REQUIRE(env.region_block_size() == 20 + K);
+  REQUIRE(names.size() == 3 + env.spec().region_count() * env.region_block_size());
+  const std::vector<std::string> global = {"time_left", "cash", "last_profit"};
+  CHECK(std::vector<std::string>(names.begin(), names.begin() + 3) == global);
+  const std::vector<std::string> block = {
+      "JPN.mode_none", "JPN.mode_pilot", "JPN.mode_partner", "JPN.mode_subsidiary", "JPN.knowledge", "JPN.marketing",
+      "JPN.adopters_observed.search", "JPN.adopters_observed.nlp", "JPN.adopters_observed.vision",
+      "JPN.adopters_observed.recommend", "JPN.adopters_observed.martech", "JPN.last_revenue", "JPN.prior_potential",
+      "JPN.prior_p", "JPN.prior_q", "JPN.value_estimate", "JPN.value_uncertainty", "JPN.cage_cultural",
+      "JPN.cage_administrative", "JPN.cage_geographic", "JPN.cage_economic", "JPN.shock", "JPN.best_partner_score",
+      "JPN.partner_signed", "JPN.fx_log"};
+  CHECK(std::vector<std::string>(names.begin() + 3, names.begin() + 3 + static_cast<std::ptrdiff_t>(block.size())) == block);
+  CHECK(names[3 + env.region_block_size()] == "KOR.mode_none");
+}
+
+TEST_CASE("Action spaces have the documented sizes", "[market]") {
+  const auto spec = scenario_spec("asia-pacific");
+  const std::size_t R = spec->region_count(), P = spec->partner_count();
+  CHECK(std::get<Discrete>(MarketEnv(spec, ActionView::kDiscrete).action_space()).n == static_cast<std::int32_t>(1 + 6 * R + P));
+  CHECK(std::get<MultiDiscrete>(MarketEnv(spec, ActionView::kMultiDiscrete).action_space()).nvec.size() == 2 * R);
+  CHECK(std::get<Box>(MarketEnv(spec, ActionView::kBox).action_space()).low.size() == 2 * R);
+}

@@ -1,0 +1,171 @@
+// Every kind of bad scenario input gets its located, one-line error: FILE:LINE:COL: key: message.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "env/market/scenario_loader.hpp"
+#include "env/util/user_error.hpp"
+
+using namespace expanse;
+
+namespace {
+
+// A small valid scenario; tests break one thing at a time. Line numbers matter below.
+const std::string kValid = R"(name: mini
+horizon: 8
+company:
+  initial_cash: 100
+  home: {id: CHN, name: China, subregion: Eastern Asia, languages: zh, lat: 35, lng: 105, gdp_usd: 1.9e13, gdp_per_capita_usd: 13800, population: 1.4e9}
+products:
+  - {id: nlp, price: 20, unit_cost: 6}
+regions:
+  - id: JPN
+    name: Japan
+    subregion: Eastern Asia
+    languages: ja
+    lat: 36
+    lng: 138
+    gdp_usd: 4.4e12
+    gdp_per_capita_usd: 36000
+    population: 1.2e8
+  - {id: KOR, name: Korea, subregion: Eastern Asia, languages: ko, lat: 37, lng: 127, gdp_usd: 1.9e12, gdp_per_capita_usd: 36000, population: 5.1e7}
+partners:
+  - {id: P1, region: JPN, effectiveness: [0.6]}
+)";
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+std::vector<std::string> errors_of(const std::string& text) {
+  try {
+    load_scenario_text(text, "bad.yaml");
+  } catch (const UserError& e) {
+    std::vector<std::string> lines;
+    for (const auto& d : e.diagnostics()) lines.push_back(d.str());
+    return lines;
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("The base scenario of these tests is valid", "[scenario]") {
+  const Scenario s = load_scenario_text(kValid, "mini.yaml");
+  CHECK(s.regions.size() == 2);
+  CHECK(s.partners.size() == 1);
+  CHECK(s.horizon == 8);
+}
+
+TEST_CASE("Wrong types are located", "[scenario]") {
+  const auto errors = errors_of(replace(kValid, "    lat: 36", "    lat: north"));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "bad.yaml:13:10: regions[0].lat: expected a number in [-90, 90], got \"north\"");
+}
+
+TEST_CASE("Out-of-range values are located", "[scenario]") {
+  const auto errors = errors_of(replace(kValid, "effectiveness: [0.6]", "effectiveness: [1.6]"));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "bad.yaml:20:43: partners[0].effectiveness[0]: expected a number in [0, 1], got 1.6");
+}
+
+TEST_CASE("Unknown keys get a did-you-mean suggestion", "[scenario]") {
+  const auto errors = errors_of(replace(kValid, "horizon: 8", "horizn: 8"));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "bad.yaml:2:1: horizn: unknown key (did you mean \"horizon\"?)");
+}
+
+TEST_CASE("Missing required keys name the key and its parent's location", "[scenario]") {
+  const auto errors = errors_of(replace(kValid, "    gdp_usd: 4.4e12\n", ""));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "bad.yaml:9:5: regions[0].gdp_usd: required key is missing");
+}
+
+TEST_CASE("Duplicate ids point at the second one", "[scenario]") {
+  const auto errors = errors_of(replace(kValid, "{id: KOR, name: Korea", "{id: JPN, name: Korea"));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "bad.yaml:18:5: regions[1].id: duplicate id \"JPN\" (first used by regions[0])");
+}
+
+TEST_CASE("References to undefined regions are located, with a suggestion", "[scenario]") {
+  const auto errors = errors_of(replace(kValid, "region: JPN,", "region: JPM,"));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "bad.yaml:20:22: partners[0].region: partner refers to undefined region \"JPM\" (did you mean \"JPN\"?)");
+}
+
+TEST_CASE("Several problems are all reported, in file order", "[scenario]") {
+  std::string text = replace(kValid, "horizon: 8", "horizon: -3");
+  text = replace(text, "    lng: 138", "    lng: [1, 2]");
+  text = replace(text, "price: 20", "prize: 20");
+  const auto errors = errors_of(text);
+  REQUIRE(errors.size() == 4);
+  CHECK(errors[0] == "bad.yaml:2:10: horizon: expected a whole number in [1, 1000], got -3");
+  CHECK(errors[1] == "bad.yaml:7:5: products[0].price: required key is missing");
+  CHECK(errors[2] == "bad.yaml:7:15: products[0].prize: unknown key (did you mean \"price\"?)");
+  CHECK(errors[3] == "bad.yaml:14:10: regions[0].lng: expected a number in [-180, 180], got a list");
+}
+
+TEST_CASE("Duplicate keys in a mapping are reported", "[scenario]") {
+  const auto errors = errors_of(replace(kValid, "horizon: 8\n", "horizon: 8\nhorizon: 9\n"));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "bad.yaml:3:1: horizon: duplicate key");
+}
+
+TEST_CASE("The home market cannot be a foreign region", "[scenario]") {
+  const auto errors = errors_of(replace(kValid, "{id: KOR, name: Korea", "{id: CHN, name: Korea"));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "bad.yaml:18:5: regions[1].id: \"CHN\" is the company's home market; it cannot also be a foreign region");
+}
+
+TEST_CASE("Empty files, comments only, non-YAML and binary input are refused", "[scenario]") {
+  CHECK(errors_of("") == std::vector<std::string>{"bad.yaml: the file is empty"});
+  CHECK(errors_of("  \n\n") == std::vector<std::string>{"bad.yaml: the file is empty"});
+  CHECK(errors_of("# nothing here\n") ==
+        std::vector<std::string>{"bad.yaml: the file holds no YAML document (only comments or blank lines)"});
+  const auto broken = errors_of("name: x\nregions: [1, 2\n");
+  REQUIRE(broken.size() == 1);
+  CHECK(broken[0].rfind("bad.yaml:", 0) == 0);
+  CHECK(broken[0].find("not valid YAML") != std::string::npos);
+  CHECK(errors_of(std::string("\x7f" "ELF\x02\x01\0\0", 8)) ==
+        std::vector<std::string>{"bad.yaml: not a YAML text file (it contains NUL bytes)"});
+  const auto scalar = errors_of("just some words");
+  REQUIRE(scalar.size() == 1);
+  CHECK(scalar[0] == "bad.yaml:1:1: expected a mapping of keys at the top level, got \"just some words\"");
+}
+
+TEST_CASE("Hostile nesting is refused before parsing instead of exhausting the stack", "[scenario]") {
+  const std::string deep = "name: " + std::string(100000, '[') + std::string(100000, ']');
+  const auto errors = errors_of(deep);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "bad.yaml: nesting deeper than 64 levels is not supported");
+}
+
+TEST_CASE("A missing file is a located error too", "[scenario]") {
+  try {
+    load_scenario_file("/nonexistent/scenario.yaml");
+    FAIL("expected an error");
+  } catch (const UserError& e) {
+    CHECK(std::string(e.what()) == "/nonexistent/scenario.yaml: cannot open the file");
+  }
+}
+
+TEST_CASE("Wrong shapes: a mapping where a list belongs, a list where a mapping belongs", "[scenario]") {
+  auto errors = errors_of(replace(kValid, "products:\n  - {id: nlp, price: 20, unit_cost: 6}", "products: {id: nlp}"));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "bad.yaml:6:11: products: expected a non-empty list of products, got a mapping");
+  errors = errors_of(replace(kValid, "company:\n  initial_cash: 100", "company: [1]\nx:\n  initial_cash: 100"));
+  REQUIRE(errors.size() >= 1);
+  CHECK(errors[0] == "bad.yaml:3:10: company: expected a mapping of keys, got a list");
+}
+
+TEST_CASE("Every shipped scenario is valid", "[scenario]") {
+  for (const char* name : {"asia-pacific", "world", "tiny", "stress-regulatory-crackdown", "stress-currency-crisis",
+                           "synthetic-1000"}) {
+    INFO(name);
+    const Scenario s = load_scenario_file(std::string(EXPANSE_SOURCE_DIR) + "/scenarios/" + name + ".yaml");
+    CHECK(!s.regions.empty());
+  }
+  CHECK(load_scenario_file(std::string(EXPANSE_SOURCE_DIR) + "/scenarios/world.yaml").regions.size() == 41);
+  CHECK(load_default_scenario().name == "asia-pacific");
+}
