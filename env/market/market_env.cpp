@@ -43,6 +43,9 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
   bass_q_.resize(R_);
   incumbents_.resize(R_);
   effectiveness_.resize(P_ * K_);
+  partner_attraction_.resize(P_ * K_);
+  influence_.resize(K_);
+  best_partner_.resize(R_);
   mode_.resize(R_);
   modes_used_.resize(R_);
   knowledge_.resize(R_);
@@ -113,6 +116,20 @@ void MarketEnv::build_spaces() {
     add(id + "partner_signed", 0.f, 1.f);
     add(id + "fx_log", static_cast<float>(-kLogFxLimit), static_cast<float>(kLogFxLimit));
   }
+
+  const std::size_t block = region_block_size();
+  for (std::size_t r = 0; r < R_; ++r) {
+    const RegionModel& rm = spec_->region(r);
+    const RegionPrior& rp = prior_.regions[r];
+    const double values[kFixedRegionFeatures] = {std::log1p(rm.potential_total * rp.potential_multiplier.median) / 3.0,
+                                                 rp.bass_p.median * 10.0, rp.bass_q.median, rp.value_estimate,
+                                                 rp.value_uncertainty, rm.cultural, rm.administrative, rm.geographic,
+                                                 rm.economic};
+    const std::size_t first = kGlobalFeatures + r * block + 7 + K_;
+    for (std::size_t f = 0; f < kFixedRegionFeatures; ++f)
+      fixed_features_.push_back(std::clamp(static_cast<float>(values[f]), observation_space_.low[first + f],
+                                           observation_space_.high[first + f]));
+  }
 }
 
 void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
@@ -131,6 +148,7 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
     for (std::size_t k = 0; k < K_; ++k) {
       const double e = pp.effectiveness_mean[k] + (pp.effectiveness_sd > 0 ? pp.effectiveness_sd * rng_.normal() : 0.0);
       effectiveness_[j * K_ + k] = std::clamp(e, 0.0, 1.0);
+      partner_attraction_[j * K_ + k] = std::exp(spec_->model().beta_partner * effectiveness_[j * K_ + k]);
     }
   }
 
@@ -149,6 +167,7 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
   std::fill(region_revenue_.begin(), region_revenue_.end(), 0.0);
   std::fill(survey_error_.begin(), survey_error_.end(), 1.0);
   std::fill(partner_failed_.begin(), partner_failed_.end(), 0);
+  for (std::size_t r = 0; r < R_; ++r) update_best_partner(r);
   for (auto* v : {&adopters_, &effective_market_, &share_, &penetration_}) std::fill(v->begin(), v->end(), 0.0);
   last_ = QuarterReport{};
   last_.cash = cash_;
@@ -157,14 +176,15 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
 
 // ---- 1. Actions --------------------------------------------------------------------------------
 
-int MarketEnv::best_available_partner(std::size_t r) const {
+// The partner the MultiDiscrete and Box views sign: the highest prior score that has not failed.
+void MarketEnv::update_best_partner(std::size_t r) {
   int best = -1;
   for (std::size_t j : spec_->partners_in(r)) {
     if (partner_failed_[j]) continue;
     if (best < 0 || prior_.partners[j].score > prior_.partners[static_cast<std::size_t>(best)].score)
       best = static_cast<int>(j);
   }
-  return best;
+  best_partner_[r] = best;
 }
 
 bool MarketEnv::research(std::size_t r) {
@@ -224,27 +244,30 @@ bool MarketEnv::apply_target(std::size_t r, ModeTarget target) {
   return false;
 }
 
-bool MarketEnv::discrete_valid(std::int32_t a) const {
-  const std::int32_t n = std::get<Discrete>(action_space_).n;
-  if (a < 0 || a >= n) return false;
-  if (a == 0) return true;
-  const std::int32_t region_actions = static_cast<std::int32_t>(kRegionOpCount * R_);
-  if (a <= region_actions) {
-    const std::size_t r = static_cast<std::size_t>((a - 1) / kRegionOpCount);
-    const Mode m = mode_[r];
-    switch (static_cast<RegionOp>((a - 1) % kRegionOpCount)) {
-      case RegionOp::kResearch: return m == Mode::kNone && !researched_[r];
-      case RegionOp::kPilot: return m == Mode::kNone;
-      case RegionOp::kSubsidiary: return m != Mode::kSubsidiary;
-      case RegionOp::kExit: return m != Mode::kNone;
-      case RegionOp::kMarketingUp: return m != Mode::kNone && marketing_[r] < 3;
-      case RegionOp::kMarketingDown: return m != Mode::kNone && marketing_[r] > 0;
-    }
-    return false;
+bool MarketEnv::region_op_valid(std::size_t r, RegionOp op) const {
+  const Mode m = mode_[r];
+  switch (op) {
+    case RegionOp::kResearch: return m == Mode::kNone && !researched_[r];
+    case RegionOp::kPilot: return m == Mode::kNone;
+    case RegionOp::kSubsidiary: return m != Mode::kSubsidiary;
+    case RegionOp::kExit: return m != Mode::kNone;
+    case RegionOp::kMarketingUp: return m != Mode::kNone && marketing_[r] < 3;
+    case RegionOp::kMarketingDown: return m != Mode::kNone && marketing_[r] > 0;
   }
-  const std::size_t j = static_cast<std::size_t>(a - 1 - region_actions);
-  const std::size_t r = spec_->partner_region(j);
-  return !partner_failed_[j] && mode_[r] < Mode::kPartner;
+  return false;
+}
+
+bool MarketEnv::partner_sign_valid(std::size_t j) const {
+  return !partner_failed_[j] && mode_[spec_->partner_region(j)] < Mode::kPartner;
+}
+
+bool MarketEnv::discrete_valid(std::int32_t a) const {
+  const std::int32_t region_actions = static_cast<std::int32_t>(kRegionOpCount * R_);
+  if (a < 0 || a > region_actions + static_cast<std::int32_t>(P_)) return false;
+  if (a == 0) return true;
+  if (a <= region_actions)
+    return region_op_valid(static_cast<std::size_t>((a - 1) / kRegionOpCount), static_cast<RegionOp>((a - 1) % kRegionOpCount));
+  return partner_sign_valid(static_cast<std::size_t>(a - 1 - region_actions));
 }
 
 bool MarketEnv::apply_discrete(std::int32_t a) {
@@ -311,7 +334,11 @@ bool MarketEnv::apply_action(const Action& action) {
 
 void MarketEnv::action_mask(std::span<std::uint8_t> mask) const {
   if (view_ == ActionView::kDiscrete) {
-    for (std::size_t a = 0; a < mask.size(); ++a) mask[a] = discrete_valid(static_cast<std::int32_t>(a));
+    mask[0] = 1;
+    std::uint8_t* op = &mask[1];
+    for (std::size_t r = 0; r < R_; ++r)
+      for (std::int32_t o = 0; o < kRegionOpCount; ++o) *op++ = region_op_valid(r, static_cast<RegionOp>(o));
+    for (std::size_t j = 0; j < P_; ++j) *op++ = partner_sign_valid(j);
     return;
   }
   if (view_ == ActionView::kMultiDiscrete) {
@@ -351,6 +378,7 @@ void MarketEnv::exogenous_processes() {
     partner_failed_[j] = 1;
     last_.events |= kEventPartnerFailure;
     const std::size_t r = spec_->partner_region(j);
+    update_best_partner(r);
     if (partner_[r] == static_cast<std::int32_t>(j)) {
       // The channel is gone and its customers with it; the company keeps what it learnt.
       mode_[r] = Mode::kNone;
@@ -388,22 +416,29 @@ void MarketEnv::compete_and_diffuse() {
     const double demand_shock = m.demand_noise > 0
                                     ? std::exp(m.demand_noise * rng_.normal() - 0.5 * m.demand_noise * m.demand_noise)
                                     : 1.0;
+    // Influence of neighbouring markets, from their penetration at the start of the quarter.
     const std::int32_t* near = spec_->neighbour_index(r);
     const double* delta = spec_->neighbour_weight(r);
-    const double* effectiveness = partner_[r] >= 0 ? &effectiveness_[static_cast<std::size_t>(partner_[r]) * K_] : nullptr;
+    double* __restrict influence = influence_.data();
+    std::fill_n(influence, K_, 0.0);
+    for (std::size_t n = 0; n < neighbours; ++n) {
+      const std::size_t other = static_cast<std::size_t>(near[n]);
+      if (mode_[other] == Mode::kNone) continue;  // no customers there: nothing to hear
+      const double* __restrict penetration = &penetration_[other * K_];
+      for (std::size_t k = 0; k < K_; ++k) influence[k] += delta[n] * penetration[k];
+    }
+    const std::size_t partner_row = partner_[r] >= 0 ? static_cast<std::size_t>(partner_[r]) * K_ : 0;
+    const double* effectiveness = partner_[r] >= 0 ? &effectiveness_[partner_row] : nullptr;
     for (std::size_t k = 0; k < K_; ++k) {
       const double partner_fit = effectiveness ? effectiveness[k] : 0.0;
       double attraction = spec_->product_attraction(k) * region_attraction;
-      if (effectiveness) attraction *= std::exp(m.beta_partner * partner_fit);
+      if (effectiveness) attraction *= partner_attraction_[partner_row + k];
       share[k] = attraction / (attraction + competitors);
       const double reach = effectiveness ? mp.reach * partner_fit : mp.reach;
       M_eff[k] = potential_[r * K_ + k] * reach * share[k] * access;
-      // Influence of neighbouring markets, from their penetration at the start of the quarter.
-      double influence = 0;
-      for (std::size_t n = 0; n < neighbours; ++n) influence += delta[n] * penetration_[static_cast<std::size_t>(near[n]) * K_ + k];
       double adopters = N[k] * (1 - mp.churn);
       const double internal = M_eff[k] > 0 ? imitation * adopters / M_eff[k] : 0.0;
-      const double new_adopters = (innovation + internal + influence) * std::max(0.0, M_eff[k] - adopters) * demand_shock;
+      const double new_adopters = (innovation + internal + influence[k]) * std::max(0.0, M_eff[k] - adopters) * demand_shock;
       // Customers beyond a shrunken effective market (a shock, a weaker channel) are lost.
       N[k] = std::clamp(adopters + new_adopters, 0.0, M_eff[k]);
     }
@@ -500,43 +535,32 @@ StepResult MarketEnv::step(const Action& action, std::span<float> observation) {
 
 void MarketEnv::write_observation(std::span<float> obs) {
   const ModelParams& m = spec_->model();
-  const CompanySpec& company = spec_->scenario().company;
   const float* lo = observation_space_.low.data();
   const float* hi = observation_space_.high.data();
-  std::size_t i = 0;
-  auto put = [&](double value) {
-    obs[i] = std::clamp(static_cast<float>(value), lo[i], hi[i]);
-    ++i;
-  };
+  auto clip = [&](std::size_t i, double value) { obs[i] = std::clamp(static_cast<float>(value), lo[i], hi[i]); };
   const int horizon = spec_->scenario().horizon;
-  put(static_cast<double>(horizon - t_) / horizon);
-  put(cash_ / company.initial_cash);
-  put(last_.profit / m.reward_scale);
+  clip(0, static_cast<double>(horizon - t_) / horizon);
+  clip(1, cash_ / spec_->scenario().company.initial_cash);
+  clip(2, last_.profit / m.reward_scale);
+  const std::size_t block = region_block_size();
   for (std::size_t r = 0; r < R_; ++r) {
-    const RegionModel& rm = spec_->region(r);
-    const RegionPrior& rp = prior_.regions[r];
-    for (std::size_t mode = 0; mode < kModeCount; ++mode) put(static_cast<std::size_t>(mode_[r]) == mode ? 1.0 : 0.0);
-    put(knowledge_[r]);
-    put(marketing_[r] / 3.0);
+    const std::size_t b = kGlobalFeatures + r * block;
+    float* o = &obs[b];
+    for (std::size_t mode = 0; mode < kModeCount; ++mode) o[mode] = 0.f;
+    o[static_cast<std::size_t>(mode_[r])] = 1.f;
+    o[4] = static_cast<float>(knowledge_[r]);
+    o[5] = static_cast<float>(marketing_[r] / 3.0);
     for (std::size_t k = 0; k < K_; ++k) {
       const double potential = potential_[r * K_ + k];
-      put(potential > 0 ? adopters_[r * K_ + k] / potential * survey_error_[r] : 0.0);
+      clip(b + 6 + k, potential > 0 ? adopters_[r * K_ + k] / potential * survey_error_[r] : 0.0);
     }
-    put(region_revenue_[r] / m.reward_scale);
-    put(std::log1p(rm.potential_total * rp.potential_multiplier.median) / 3.0);
-    put(rp.bass_p.median * 10.0);
-    put(rp.bass_q.median);
-    put(rp.value_estimate);
-    put(rp.value_uncertainty);
-    put(rm.cultural);
-    put(rm.administrative);
-    put(rm.geographic);
-    put(rm.economic);
-    put(shock_left_[r] > 0 ? 1.0 : 0.0);
-    const int best = best_available_partner(r);
-    put(best >= 0 ? prior_.partners[static_cast<std::size_t>(best)].score : 0.0);
-    put(partner_[r] >= 0 ? 1.0 : 0.0);
-    put(fx_log_[r]);
+    clip(b + 6 + K_, region_revenue_[r] / m.reward_scale);
+    std::copy_n(&fixed_features_[r * kFixedRegionFeatures], kFixedRegionFeatures, o + 7 + K_);
+    o[16 + K_] = shock_left_[r] > 0 ? 1.f : 0.f;
+    const int best = best_partner_[r];
+    o[17 + K_] = best >= 0 ? static_cast<float>(prior_.partners[static_cast<std::size_t>(best)].score) : 0.f;
+    o[18 + K_] = partner_[r] >= 0 ? 1.f : 0.f;
+    clip(b + 19 + K_, fx_log_[r]);
   }
 }
 

@@ -87,7 +87,7 @@ class MarketEnv final : public Env {
   std::uint8_t modes_used(std::size_t r) const { return modes_used_[r]; }
   int invalid_actions() const { return invalid_actions_; }
   // The partner the MultiDiscrete and Box views sign: highest prior score, not failed; -1 if none.
-  int best_available_partner(std::size_t r) const;
+  int best_available_partner(std::size_t r) const { return best_partner_[r]; }
 
  private:
   static constexpr std::size_t kGlobalFeatures = 3;
@@ -107,6 +107,9 @@ class MarketEnv final : public Env {
   void learn();
   void write_observation(std::span<float> observation);
   bool discrete_valid(std::int32_t a) const;
+  bool region_op_valid(std::size_t r, RegionOp op) const;
+  bool partner_sign_valid(std::size_t j) const;
+  void update_best_partner(std::size_t r);
 
   std::shared_ptr<const MarketSpec> spec_;
   WorldPrior prior_;
@@ -115,11 +118,16 @@ class MarketEnv final : public Env {
   Box observation_space_;
   Space action_space_;
   std::vector<std::string> observation_names_;
+  // Observation values fixed for the env's life (prior estimates, CAGE distances), per region,
+  // already clipped to their bounds: copied, not recomputed, every step.
+  static constexpr std::size_t kFixedRegionFeatures = 9;
+  std::vector<float> fixed_features_;
 
   // The world of this episode (drawn at reset).
   std::vector<double> bass_p_, bass_q_;  // quarterly
   std::vector<double> incumbents_;
-  std::vector<double> effectiveness_;  // P × K
+  std::vector<double> effectiveness_;         // P × K
+  std::vector<double> partner_attraction_;    // P × K, exp(β_partner · effectiveness)
 
   // State.
   Rng rng_;
@@ -138,11 +146,13 @@ class MarketEnv final : public Env {
   std::vector<double> region_revenue_;
   std::vector<double> survey_error_;  // multiplicative error of this quarter's adopter survey
   std::vector<std::uint8_t> partner_failed_;
+  std::vector<std::int32_t> best_partner_;  // per region, see best_available_partner()
   std::vector<double> potential_;         // R × K, grows with the economy
   std::vector<double> adopters_;          // R × K
   std::vector<double> effective_market_;  // R × K, M_eff of the last quarter
   std::vector<double> share_;             // R × K, attainable share of the last quarter
   std::vector<double> penetration_;       // R × K, N / M_eff at the end of the last quarter
+  std::vector<double> influence_;         // K, scratch of compete_and_diffuse()
   QuarterReport last_;
 };
 

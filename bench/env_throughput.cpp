@@ -1,0 +1,87 @@
+// Env steps per second on one core: random valid actions through VectorEnv, per scenario.
+//   build/release/bench/env_throughput [SECONDS_PER_CASE [SCENARIO]]   (from the repository root)
+// Prints a Markdown table; docs/benchmarks.md records the figures and the machine.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "env/market/market_env.hpp"
+#include "env/market/scenario_loader.hpp"
+#include "env/random_actions.hpp"
+#include "env/vector_env.hpp"
+
+using namespace expanse;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Result {
+  double steps_per_second;       // env steps inside VectorEnv::step only
+  double loop_steps_per_second;  // including drawing the random valid actions from the masks
+  double ns_per_region_product;
+};
+
+Result measure(const std::string& path, ActionView view, std::size_t num_envs, double seconds) {
+  const MarketEnv prototype(std::make_shared<const MarketSpec>(load_scenario_file(path)), view);
+  VectorEnv envs(prototype, num_envs);
+  VectorBuffers buffers(envs);
+  envs.reset(1, buffers);
+  const bool box = is_box(prototype.action_space());
+  std::vector<std::int32_t> indices(box ? 0 : num_envs * envs.action_size());
+  std::vector<float> values(box ? num_envs * envs.action_size() : 0);
+  Rng rng(2);
+  std::size_t steps = 0;
+  double stepping = 0;
+  const auto start = Clock::now();
+  while (std::chrono::duration<double>(Clock::now() - start).count() < seconds) {
+    for (int batch = 0; batch < 16; ++batch) {
+      for (std::size_t i = 0; i < num_envs; ++i) {
+        const std::size_t a = envs.action_size();
+        std::span<const std::uint8_t> mask;
+        if (envs.mask_size() > 0) mask = std::span<const std::uint8_t>(&buffers.action_masks[i * envs.mask_size()], envs.mask_size());
+        sample_random_action(prototype.action_space(), mask, rng,
+                             box ? std::span<std::int32_t>() : std::span<std::int32_t>(&indices[i * a], a),
+                             box ? std::span<float>(&values[i * a], a) : std::span<float>());
+      }
+      const auto t0 = Clock::now();
+      envs.step(indices, values, buffers);
+      stepping += std::chrono::duration<double>(Clock::now() - t0).count();
+      steps += num_envs;
+    }
+  }
+  const double total = std::chrono::duration<double>(Clock::now() - start).count();
+  const double cells = static_cast<double>(prototype.spec().region_count() * prototype.spec().product_count());
+  const double n = static_cast<double>(steps);
+  return {n / stepping, n / total, stepping / n * 1e9 / cells};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
+  const std::string only = argc > 2 ? argv[2] : "";  // optional: one scenario name
+  struct Case {
+    const char* scenario;
+    ActionView view;
+    std::size_t envs;
+  };
+  const Case cases[] = {
+      {"tiny", ActionView::kDiscrete, 16},         {"asia-pacific", ActionView::kDiscrete, 16},
+      {"asia-pacific", ActionView::kMultiDiscrete, 16}, {"asia-pacific", ActionView::kBox, 16},
+      {"world", ActionView::kDiscrete, 16},        {"synthetic-1000", ActionView::kDiscrete, 4},
+  };
+  std::printf("| scenario | regions × products | view | envs | env steps/s | steps/s incl. action sampling | ns per region-product |\n");
+  std::printf("|---|---|---|---|---|---|---|\n");
+  for (const Case& c : cases) {
+    if (!only.empty() && only != c.scenario) continue;
+    const std::string path = std::string("scenarios/") + c.scenario + ".yaml";
+    const MarketSpec spec(load_scenario_file(path));
+    const Result r = measure(path, c.view, c.envs, seconds);
+    std::printf("| %s | %zu × %zu | %s | %zu | %.0f | %.0f | %.1f |\n", c.scenario, spec.region_count(), spec.product_count(),
+                to_string(c.view), c.envs, r.steps_per_second, r.loop_steps_per_second, r.ns_per_region_product);
+    std::fflush(stdout);
+  }
+  return 0;
+}
