@@ -57,7 +57,8 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
   region_revenue_.resize(R_);
   survey_error_.resize(R_);
   partner_failed_.resize(P_);
-  for (auto* v : {&potential_, &adopters_, &effective_market_, &share_, &penetration_}) v->resize(R_ * K_);
+  for (auto* v : {&potential_, &adopters_, &effective_market_, &share_, &penetration_, &next_penetration_})
+    v->resize(R_ * K_);
   build_spaces();
   std::vector<float> observation(observation_space_.low.size());
   reset(0, observation);
@@ -168,7 +169,8 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
   std::fill(survey_error_.begin(), survey_error_.end(), 1.0);
   std::fill(partner_failed_.begin(), partner_failed_.end(), 0);
   for (std::size_t r = 0; r < R_; ++r) update_best_partner(r);
-  for (auto* v : {&adopters_, &effective_market_, &share_, &penetration_}) std::fill(v->begin(), v->end(), 0.0);
+  for (auto* v : {&adopters_, &effective_market_, &share_, &penetration_, &next_penetration_})
+    std::fill(v->begin(), v->end(), 0.0);
   last_ = QuarterReport{};
   last_.cash = cash_;
   write_observation(observation);
@@ -211,7 +213,8 @@ bool MarketEnv::enter(std::size_t r, Mode target, int partner) {
 }
 
 void MarketEnv::lose_customers(std::size_t r) {
-  for (std::size_t k = 0; k < K_; ++k) adopters_[r * K_ + k] = penetration_[r * K_ + k] = 0.0;
+  for (auto* row : {&adopters_, &effective_market_, &share_, &penetration_, &next_penetration_})
+    std::fill_n(row->begin() + static_cast<std::ptrdiff_t>(r * K_), K_, 0.0);
 }
 
 bool MarketEnv::exit_region(std::size_t r) {
@@ -399,10 +402,7 @@ void MarketEnv::compete_and_diffuse() {
     double* N = &adopters_[r * K_];
     double* M_eff = &effective_market_[r * K_];
     double* share = &share_[r * K_];
-    if (mode == Mode::kNone) {
-      for (std::size_t k = 0; k < K_; ++k) N[k] = M_eff[k] = share[k] = 0.0;
-      continue;
-    }
+    if (mode == Mode::kNone) continue;  // its rows are zero since reset, exit or partner failure
     const RegionModel& rm = spec_->region(r);
     const ModeParams& mp = spec_->mode(mode);
     const double ln_spend = spec_->ln1p_marketing(marketing_[r]);
@@ -441,10 +441,12 @@ void MarketEnv::compete_and_diffuse() {
       const double new_adopters = (innovation + internal + influence[k]) * std::max(0.0, M_eff[k] - adopters) * demand_shock;
       // Customers beyond a shrunken effective market (a shock, a weaker channel) are lost.
       N[k] = std::clamp(adopters + new_adopters, 0.0, M_eff[k]);
+      next_penetration_[r * K_ + k] = M_eff[k] > 0 ? N[k] / M_eff[k] : 0.0;
     }
   }
-  for (std::size_t i = 0; i < R_ * K_; ++i)
-    penetration_[i] = effective_market_[i] > 0 ? adopters_[i] / effective_market_[i] : 0.0;
+  // Neighbours above read the penetration at the start of the quarter: the new one goes to a
+  // second buffer, swapped in at the end.
+  std::swap(penetration_, next_penetration_);
 }
 
 // ---- 5. Money -----------------------------------------------------------------------------------

@@ -152,6 +152,7 @@ class MarketEnv final : public Env {
   std::vector<double> effective_market_;  // R × K, M_eff of the last quarter
   std::vector<double> share_;             // R × K, attainable share of the last quarter
   std::vector<double> penetration_;       // R × K, N / M_eff at the end of the last quarter
+  std::vector<double> next_penetration_;  // R × K, this quarter's, written by compete_and_diffuse()
   std::vector<double> influence_;         // K, scratch of compete_and_diffuse()
   QuarterReport last_;
 };
