@@ -59,6 +59,34 @@ Result measure(const std::string& path, ActionView view, std::size_t num_envs, d
   return {n / stepping, n / total, stepping / n * 1e9 / cells};
 }
 
+// Full load: every region entered (a pilot everywhere in the first quarter, then holding with some
+// marketing), cash large enough never to go bankrupt. This is the cost per region-product update
+// when every cell of the model is active, which random play does not reach in large scenarios.
+double full_load_ns_per_region_product(const std::string& path, std::size_t num_envs, double seconds) {
+  Scenario scenario = load_scenario_file(path);
+  scenario.company.initial_cash = 1e12;
+  const MarketEnv prototype(std::make_shared<const MarketSpec>(scenario), ActionView::kMultiDiscrete);
+  const std::size_t R = prototype.spec().region_count();
+  VectorEnv envs(prototype, num_envs);
+  VectorBuffers buffers(envs);
+  envs.reset(1, buffers);
+  std::vector<std::int32_t> enter(num_envs * 2 * R), keep(num_envs * 2 * R);
+  for (std::size_t i = 0; i < num_envs * R; ++i) {
+    enter[2 * i] = static_cast<std::int32_t>(ModeTarget::kPilot);
+    enter[2 * i + 1] = keep[2 * i + 1] = 1;
+  }
+  std::size_t steps = 0;
+  int t = 0;
+  const auto start = Clock::now();
+  while (std::chrono::duration<double>(Clock::now() - start).count() < seconds) {
+    envs.step(t == 0 ? enter : keep, {}, buffers);
+    t = buffers.truncated[0] ? 0 : t + 1;
+    steps += num_envs;
+  }
+  const double total = std::chrono::duration<double>(Clock::now() - start).count();
+  return total / static_cast<double>(steps) * 1e9 / static_cast<double>(R * prototype.spec().product_count());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -89,6 +117,19 @@ int main(int argc, char** argv) {
     std::printf("| %s | %zu × %zu | %s | %zu | %.0f | %.0f | %.1f |\n", c.scenario, spec.region_count(), spec.product_count(),
                 to_string(c.view), c.envs, r.steps_per_second, r.loop_steps_per_second, r.ns_per_region_product);
     std::fflush(stdout);
+  }
+
+  std::printf("\nFull load (every region entered, MultiDiscrete view):\n\n");
+  std::printf("| scenario | regions × products | ns per step | ns per region-product |\n|---|---|---|---|\n");
+  for (const char* name : {"asia-pacific", "world", "synthetic-1000"}) {
+    if (!only.empty() && only != name) continue;
+    const std::string path = std::string("scenarios/") + name + ".yaml";
+    const MarketSpec spec(load_scenario_file(path));
+    double runs[3];
+    for (double& run : runs) run = full_load_ns_per_region_product(path, 4, seconds / 3);
+    std::sort(std::begin(runs), std::end(runs));
+    const double cells = static_cast<double>(spec.region_count() * spec.product_count());
+    std::printf("| %s | %zu × %zu | %.0f | %.1f |\n", name, spec.region_count(), spec.product_count(), runs[1] * cells, runs[1]);
   }
   return 0;
 }
