@@ -42,7 +42,8 @@ Result measure(const std::string& path, ActionView view, std::size_t num_envs, d
       for (std::size_t i = 0; i < num_envs; ++i) {
         const std::size_t a = envs.action_size();
         std::span<const std::uint8_t> mask;
-        if (envs.mask_size() > 0) mask = std::span<const std::uint8_t>(&buffers.action_masks[i * envs.mask_size()], envs.mask_size());
+        if (envs.mask_size() > 0)
+          mask = std::span<const std::uint8_t>(&buffers.action_masks[i * envs.mask_size()], envs.mask_size());
         sample_random_action(prototype.action_space(), mask, rng,
                              box ? std::span<std::int32_t>() : std::span<std::int32_t>(&indices[i * a], a),
                              box ? std::span<float>(&values[i * a], a) : std::span<float>());
@@ -98,11 +99,16 @@ int main(int argc, char** argv) {
     std::size_t envs;
   };
   const Case cases[] = {
-      {"tiny", ActionView::kDiscrete, 16},         {"asia-pacific", ActionView::kDiscrete, 16},
-      {"asia-pacific", ActionView::kMultiDiscrete, 16}, {"asia-pacific", ActionView::kBox, 16},
-      {"world", ActionView::kDiscrete, 16},        {"synthetic-1000", ActionView::kDiscrete, 4},
+      {"tiny", ActionView::kDiscrete, 16},
+      {"asia-pacific", ActionView::kDiscrete, 16},
+      {"asia-pacific", ActionView::kMultiDiscrete, 16},
+      {"asia-pacific", ActionView::kBox, 16},
+      {"world", ActionView::kDiscrete, 16},
+      {"synthetic-1000", ActionView::kDiscrete, 4},
   };
-  std::printf("| scenario | regions × products | view | envs | env steps/s | steps/s incl. action sampling | ns per region-product |\n");
+  std::printf(
+      "| scenario | regions × products | view | envs | env steps/s | steps/s incl. action sampling | ns per "
+      "region-product |\n");
   std::printf("|---|---|---|---|---|---|---|\n");
   for (const Case& c : cases) {
     if (!only.empty() && only != c.scenario) continue;
@@ -114,8 +120,9 @@ int main(int argc, char** argv) {
     std::sort(std::begin(runs), std::end(runs),
               [](const Result& a, const Result& b) { return a.steps_per_second < b.steps_per_second; });
     const Result& r = runs[1];
-    std::printf("| %s | %zu × %zu | %s | %zu | %.0f | %.0f | %.1f |\n", c.scenario, spec.region_count(), spec.product_count(),
-                to_string(c.view), c.envs, r.steps_per_second, r.loop_steps_per_second, r.ns_per_region_product);
+    std::printf("| %s | %zu × %zu | %s | %zu | %.0f | %.0f | %.1f |\n", c.scenario, spec.region_count(),
+                spec.product_count(), to_string(c.view), c.envs, r.steps_per_second, r.loop_steps_per_second,
+                r.ns_per_region_product);
     std::fflush(stdout);
   }
 
@@ -129,7 +136,8 @@ int main(int argc, char** argv) {
     for (double& run : runs) run = full_load_ns_per_region_product(path, 4, seconds / 3);
     std::sort(std::begin(runs), std::end(runs));
     const double cells = static_cast<double>(spec.region_count() * spec.product_count());
-    std::printf("| %s | %zu × %zu | %.0f | %.1f |\n", name, spec.region_count(), spec.product_count(), runs[1] * cells, runs[1]);
+    std::printf("| %s | %zu × %zu | %.0f | %.1f |\n", name, spec.region_count(), spec.product_count(), runs[1] * cells,
+                runs[1]);
   }
   return 0;
 }

@@ -14,7 +14,9 @@ namespace {
 class DescribeCommand final : public Command {
  public:
   std::string name() const override { return "describe"; }
-  std::string synopsis() const override { return "regions, products, action spaces and observation layout of a scenario"; }
+  std::string synopsis() const override {
+    return "regions, products, action spaces and observation layout of a scenario";
+  }
   std::string usage() const override {
     return "usage: expanse describe [SCENARIO]\n\n"
            "Prints what a scenario contains and what an agent sees and does in it. Without SCENARIO,\n"
@@ -47,7 +49,8 @@ class DescribeCommand final : public Command {
     std::printf("time      %d quarters, discount %.3f per quarter\nprior     %s\n\n", s.horizon, s.discount,
                 env.prior().source.c_str());
 
-    std::printf("products (%zu)\n  %-12s %-30s %8s %8s %8s\n", s.products.size(), "id", "name", "price", "cost", "quality");
+    std::printf("products (%zu)\n  %-12s %-30s %8s %8s %8s\n", s.products.size(), "id", "name", "price", "cost",
+                "quality");
     for (const auto& p : s.products)
       std::printf("  %-12s %-30s %8.2f %8.2f %8.2f\n", p.id.c_str(), p.name.c_str(), p.price, p.unit_cost, p.quality);
 
@@ -63,20 +66,23 @@ class DescribeCommand final : public Command {
     }
     if (shown < s.regions.size()) std::printf("  … and %zu more\n", s.regions.size() - shown);
     std::printf("  (potential: thousand customers over all products at the prior median; setup in US$ m)\n");
-    std::printf("\npartners  %zu%s\n", s.partners.size(),
-                !s.partners.empty() && s.partners.front().synthetic ? " (synthetic, generated from the scenario seed)" : "");
+    std::printf(
+        "\npartners  %zu%s\n", s.partners.size(),
+        !s.partners.empty() && s.partners.front().synthetic ? " (synthetic, generated from the scenario seed)" : "");
 
     std::printf("\naction views\n");
     for (ActionView view : {ActionView::kDiscrete, ActionView::kMultiDiscrete, ActionView::kBox}) {
       const MarketEnv e(spec, view);
       std::string space = describe(e.action_space());
-      if (space.size() > 70) space = space.substr(0, 60) + "…]) of " + std::to_string(flat_size(e.action_space())) + " components";
+      if (space.size() > 70)
+        space = space.substr(0, 60) + "…]) of " + std::to_string(flat_size(e.action_space())) + " components";
       std::printf("  %-14s %s\n", to_string(view), space.c_str());
     }
-    std::printf("  discrete: 0 = hold; 1 + 6·region + {research, pilot, subsidiary, exit, marketing up, marketing down};\n"
-                "            1 + 6·regions + partner = sign that partner. A mask marks the valid ones.\n"
-                "  multidiscrete: per region [target: keep, research, pilot, partner, subsidiary, exit] × [marketing 0..3]\n"
-                "  box: per region [commitment, marketing] in [-1, 1] (thresholds in docs/model.md)\n");
+    std::printf(
+        "  discrete: 0 = hold; 1 + 6·region + {research, pilot, subsidiary, exit, marketing up, marketing down};\n"
+        "            1 + 6·regions + partner = sign that partner. A mask marks the valid ones.\n"
+        "  multidiscrete: per region [target: keep, research, pilot, partner, subsidiary, exit] × [marketing 0..3]\n"
+        "  box: per region [commitment, marketing] in [-1, 1] (thresholds in docs/model.md)\n");
 
     const auto& names = env.observation_names();
     std::printf("\nobservation  Box float32 of %zu values: 3 global, then %zu blocks of %zu (one per region)\n",
@@ -90,6 +96,8 @@ class DescribeCommand final : public Command {
 
 }  // namespace
 
-std::unique_ptr<Command> make_describe_command() { return std::make_unique<DescribeCommand>(); }
+std::unique_ptr<Command> make_describe_command() {
+  return std::make_unique<DescribeCommand>();
+}
 
 }  // namespace expanse::cli

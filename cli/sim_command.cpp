@@ -24,7 +24,8 @@ void hold_action(const MarketEnv& env, std::span<std::int32_t> indices, std::spa
   std::fill(indices.begin(), indices.end(), 0);
   if (env.view() == ActionView::kMultiDiscrete)
     for (std::size_t r = 0; r < env.spec().region_count(); ++r) indices[2 * r + 1] = env.marketing_level(r);
-  std::fill(values.begin(), values.end(), -0.25f);  // Box: commitment "keep", marketing level 1 is moot without presence
+  std::fill(values.begin(), values.end(),
+            -0.25f);  // Box: commitment "keep", marketing level 1 is moot without presence
 }
 
 class SimCommand final : public Command {
@@ -69,8 +70,8 @@ class SimCommand final : public Command {
     const std::string csv = simulate(env, policy, episodes, seed, !out_path.empty());
     if (!out_path.empty()) write_file_atomically(out_path, csv);
 
-    std::printf("scenario %s, policy %s, view %s, %d episodes, seed %llu\n\n", scenario.name.c_str(), policy_name.c_str(),
-                to_string(view), episodes, static_cast<unsigned long long>(seed));
+    std::printf("scenario %s, policy %s, view %s, %d episodes, seed %llu\n\n", scenario.name.c_str(),
+                policy_name.c_str(), to_string(view), episodes, static_cast<unsigned long long>(seed));
     std::fputs(format_kpi_summary(kpis_).c_str(), stdout);
     if (!out_path.empty()) std::printf("\ntrajectory: %s\n", out_path.c_str());
     return kOk;
@@ -79,12 +80,12 @@ class SimCommand final : public Command {
  private:
   static po::options_description options() {
     po::options_description o("options");
-    o.add_options()
-        ("policy", po::value<std::string>()->default_value("random"), "random (uniform over valid actions) or hold")
-        ("episodes", po::value<int>()->default_value(10), "number of episodes")
-        ("seed", po::value<std::uint64_t>()->default_value(1), "seed of the episodes and of the random policy")
-        ("view", po::value<std::string>()->default_value("discrete"), "action view: discrete, multidiscrete or box")
-        ("out", po::value<std::string>(), "write the per-quarter trajectory to this CSV file");
+    o.add_options()("policy", po::value<std::string>()->default_value("random"),
+                    "random (uniform over valid actions) or hold")("episodes", po::value<int>()->default_value(10),
+                                                                   "number of episodes")(
+        "seed", po::value<std::uint64_t>()->default_value(1), "seed of the episodes and of the random policy")(
+        "view", po::value<std::string>()->default_value("discrete"), "action view: discrete, multidiscrete or box")(
+        "out", po::value<std::string>(), "write the per-quarter trajectory to this CSV file");
     return o;
   }
 
@@ -143,6 +144,8 @@ class SimCommand final : public Command {
 
 }  // namespace
 
-std::unique_ptr<Command> make_sim_command() { return std::make_unique<SimCommand>(); }
+std::unique_ptr<Command> make_sim_command() {
+  return std::make_unique<SimCommand>();
+}
 
 }  // namespace expanse::cli

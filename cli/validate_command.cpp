@@ -11,7 +11,9 @@ namespace {
 class ValidateCommand final : public Command {
  public:
   std::string name() const override { return "validate"; }
-  std::string synopsis() const override { return "check scenario files; print every problem as FILE:LINE:COL: key: message"; }
+  std::string synopsis() const override {
+    return "check scenario files; print every problem as FILE:LINE:COL: key: message";
+  }
   std::string usage() const override {
     return "usage: expanse validate FILE...\n\n"
            "Checks each scenario file against the schema (docs/scenarios.md) and prints every problem\n"
@@ -40,6 +42,8 @@ class ValidateCommand final : public Command {
 
 }  // namespace
 
-std::unique_ptr<Command> make_validate_command() { return std::make_unique<ValidateCommand>(); }
+std::unique_ptr<Command> make_validate_command() {
+  return std::make_unique<ValidateCommand>();
+}
 
 }  // namespace expanse::cli

@@ -5,10 +5,12 @@
 namespace expanse {
 
 std::string describe_events(std::uint32_t events) {
-  static constexpr std::pair<Event, const char*> names[] = {
-      {kEventInvalidAction, "invalid"}, {kEventEntry, "entry"},   {kEventExit, "exit"},
-      {kEventShock, "shock"},           {kEventPartnerFailure, "partner_failure"},
-      {kEventBankruptcy, "bankruptcy"}};
+  static constexpr std::pair<Event, const char*> names[] = {{kEventInvalidAction, "invalid"},
+                                                            {kEventEntry, "entry"},
+                                                            {kEventExit, "exit"},
+                                                            {kEventShock, "shock"},
+                                                            {kEventPartnerFailure, "partner_failure"},
+                                                            {kEventBankruptcy, "bankruptcy"}};
   std::string out;
   for (const auto& [bit, name] : names) {
     if (!(events & bit)) continue;
@@ -18,7 +20,9 @@ std::string describe_events(std::uint32_t events) {
   return out;
 }
 
-void Env::action_mask(std::span<std::uint8_t> mask) const { std::fill(mask.begin(), mask.end(), 1); }
+void Env::action_mask(std::span<std::uint8_t> mask) const {
+  std::fill(mask.begin(), mask.end(), 1);
+}
 
 std::vector<float> Env::reset(std::uint64_t seed) {
   std::vector<float> observation(observation_size());

@@ -34,8 +34,8 @@ std::string describe_events(std::uint32_t events);  // "entry|shock", "" when no
 
 struct StepResult {
   double reward = 0.0;
-  bool terminated = false;  // the episode reached a terminal state of the MDP
-  bool truncated = false;   // the episode was cut by the time limit
+  bool terminated = false;      // the episode reached a terminal state of the MDP
+  bool truncated = false;       // the episode was cut by the time limit
   bool invalid_action = false;  // the action was not allowed and acted as a no-op
   std::uint32_t events = 0;
 };

@@ -14,7 +14,9 @@ std::size_t flat_size(const Space& space) {
   return std::visit(visitor, space);
 }
 
-bool is_box(const Space& space) { return std::holds_alternative<Box>(space); }
+bool is_box(const Space& space) {
+  return std::holds_alternative<Box>(space);
+}
 
 std::size_t mask_size(const Space& space) {
   if (const auto* d = std::get_if<Discrete>(&space)) return static_cast<std::size_t>(d->n);
@@ -37,8 +39,10 @@ std::string describe(const Space& space) {
     bool uniform = true;
     for (std::size_t i = 0; i < b.low.size(); ++i) uniform = uniform && b.low[i] == lo && b.high[i] == hi;
     out << "Box(";
-    if (uniform) out << lo << ", " << hi << ", ";
-    else out << "low/high per element, ";
+    if (uniform)
+      out << lo << ", " << hi << ", ";
+    else
+      out << "low/high per element, ";
     out << "(" << b.low.size() << ",), float32)";
   }
   return out.str();
@@ -52,8 +56,7 @@ bool contains(const Box& box, std::span<const float> values) {
 }
 
 bool contains(const Space& space, std::span<const std::int32_t> indices) {
-  if (const auto* d = std::get_if<Discrete>(&space))
-    return indices.size() == 1 && indices[0] >= 0 && indices[0] < d->n;
+  if (const auto* d = std::get_if<Discrete>(&space)) return indices.size() == 1 && indices[0] >= 0 && indices[0] < d->n;
   if (const auto* m = std::get_if<MultiDiscrete>(&space)) {
     if (indices.size() != m->nvec.size()) return false;
     for (std::size_t i = 0; i < indices.size(); ++i)

@@ -30,8 +30,7 @@ std::span<float> VectorBuffers::final_observation(std::size_t i) {
 }
 
 VectorEnv::VectorEnv(const Env& prototype, std::size_t num_envs)
-    : env_seeds_(num_envs), episodes_started_(num_envs), running_returns_(num_envs),
-      running_lengths_(num_envs) {
+    : env_seeds_(num_envs), episodes_started_(num_envs), running_returns_(num_envs), running_lengths_(num_envs) {
   if (num_envs == 0) throw std::invalid_argument("VectorEnv needs at least one environment");
   envs_.reserve(num_envs);
   for (std::size_t i = 0; i < num_envs; ++i) envs_.push_back(prototype.clone());
@@ -66,8 +65,10 @@ void VectorEnv::step(std::span<const std::int32_t> indices, std::span<const floa
     throw std::invalid_argument("VectorEnv::step: action buffer has the wrong size");
   for (std::size_t i = 0; i < envs_.size(); ++i) {
     Action action;
-    if (box_actions_) action.values = values.subspan(i * action_size_, action_size_);
-    else action.indices = indices.subspan(i * action_size_, action_size_);
+    if (box_actions_)
+      action.values = values.subspan(i * action_size_, action_size_);
+    else
+      action.indices = indices.subspan(i * action_size_, action_size_);
     const StepResult r = envs_[i]->step(action, out.observation(i));
     out.rewards[i] = r.reward;
     out.terminated[i] = r.terminated;

@@ -12,7 +12,9 @@ constexpr double kGoalPosition = 0.45;
 constexpr double kGoalVelocity = 0.0;
 constexpr double kPower = 0.0015;
 
-float f32(double x) { return static_cast<float>(x); }  // Gymnasium stores the state as float32
+float f32(double x) {
+  return static_cast<float>(x);
+}  // Gymnasium stores the state as float32
 }  // namespace
 
 void MountainCarContinuous::reset(std::uint64_t seed, std::span<float> observation) {
@@ -30,8 +32,10 @@ void MountainCarContinuous::set_state(const State& state, int elapsed_steps) {
 StepResult MountainCarContinuous::step(const Action& action, std::span<float> observation) {
   StepResult result;
   float a = 0.f;
-  if (action.values.size() == 1 && !std::isnan(action.values[0])) a = action.values[0];
-  else result.invalid_action = true;
+  if (action.values.size() == 1 && !std::isnan(action.values[0]))
+    a = action.values[0];
+  else
+    result.invalid_action = true;
 
   double position = state_[0], velocity = state_[1];
   const double force = std::min(std::max(static_cast<double>(a), -1.0), 1.0);

@@ -21,7 +21,9 @@ double floored_mod(double a, double b) {
   return r;
 }
 
-double angle_normalize(double x) { return floored_mod(x + M_PI, 2 * M_PI) - M_PI; }
+double angle_normalize(double x) {
+  return floored_mod(x + M_PI, 2 * M_PI) - M_PI;
+}
 }  // namespace
 
 Pendulum::Pendulum() = default;
@@ -41,8 +43,10 @@ void Pendulum::set_state(const State& state, int elapsed_steps) {
 StepResult Pendulum::step(const Action& action, std::span<float> observation) {
   StepResult result;
   float u = 0.f;
-  if (action.values.size() == 1 && !std::isnan(action.values[0])) u = action.values[0];
-  else result.invalid_action = true;
+  if (action.values.size() == 1 && !std::isnan(action.values[0]))
+    u = action.values[0];
+  else
+    result.invalid_action = true;
   u = std::clamp(u, -kMaxTorque, kMaxTorque);
 
   const auto [th, thdot] = state_;

@@ -62,7 +62,8 @@ Statistic summarise(std::vector<double> values) {
   s.min = values.front();
   s.max = values.back();
   const std::size_t tail = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(0.05 * n)));
-  s.cvar5 = std::accumulate(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(tail), 0.0) / static_cast<double>(tail);
+  s.cvar5 = std::accumulate(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(tail), 0.0) /
+            static_cast<double>(tail);
   return s;
 }
 
@@ -74,10 +75,12 @@ std::string format_kpi_summary(const std::vector<EpisodeKpis>& episodes) {
   };
   std::string out;
   char line[160];
-  std::snprintf(line, sizeof line, "%-28s %12s %12s %12s %12s %12s\n", "KPI (per episode)", "mean", "sd", "min", "max", "CVaR 5%");
+  std::snprintf(line, sizeof line, "%-28s %12s %12s %12s %12s %12s\n", "KPI (per episode)", "mean", "sd", "min", "max",
+                "CVaR 5%");
   out += line;
   auto row = [&](const char* name, const Statistic& s) {
-    std::snprintf(line, sizeof line, "%-28s %12.3f %12.3f %12.3f %12.3f %12.3f\n", name, s.mean, s.sd, s.min, s.max, s.cvar5);
+    std::snprintf(line, sizeof line, "%-28s %12.3f %12.3f %12.3f %12.3f %12.3f\n", name, s.mean, s.sd, s.min, s.max,
+                  s.cvar5);
     out += line;
   };
   row("return (discounted)", column([](const EpisodeKpis& e) { return e.discounted_return; }));
@@ -91,7 +94,8 @@ std::string format_kpi_summary(const std::vector<EpisodeKpis>& episodes) {
   row("regions with subsidiary", column([](const EpisodeKpis& e) { return e.regions_by_mode[3]; }));
   row("quarters", column([](const EpisodeKpis& e) { return e.quarters; }));
   row("invalid-action rate", column([](const EpisodeKpis& e) { return e.invalid_action_rate; }));
-  const auto bankrupt = std::count_if(episodes.begin(), episodes.end(), [](const EpisodeKpis& e) { return e.bankrupt; });
+  const auto bankrupt =
+      std::count_if(episodes.begin(), episodes.end(), [](const EpisodeKpis& e) { return e.bankrupt; });
   std::vector<int> paybacks;
   for (const auto& e : episodes)
     if (e.payback_quarter > 0) paybacks.push_back(e.payback_quarter);

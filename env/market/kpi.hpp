@@ -16,7 +16,7 @@ struct EpisodeKpis {
   double lowest_cash = 0;        // peak cash burn: the lowest cash balance reached
   int payback_quarter = 0;       // first quarter cumulative profit is back at ≥ 0 (0: never below; -1: never back)
   std::array<int, kModeCount> regions_by_mode{};  // regions that were ever in each mode (index = Mode)
-  double market_share = 0;       // adopters / potential over all region-products at the end
+  double market_share = 0;                        // adopters / potential over all region-products at the end
   bool bankrupt = false;
   double invalid_action_rate = 0;
   int quarters = 0;

@@ -9,7 +9,9 @@ namespace {
 
 constexpr double kLogFxLimit = 3.0;  // observation clip for the log FX rate
 
-std::uint8_t bit(Mode m) { return static_cast<std::uint8_t>(1u << static_cast<unsigned>(m)); }
+std::uint8_t bit(Mode m) {
+  return static_cast<std::uint8_t>(1u << static_cast<unsigned>(m));
+}
 
 }  // namespace
 
@@ -64,9 +66,13 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
   reset(0, observation);
 }
 
-std::string MarketEnv::name() const { return spec_->scenario().name + " (" + to_string(view_) + ")"; }
+std::string MarketEnv::name() const {
+  return spec_->scenario().name + " (" + to_string(view_) + ")";
+}
 
-std::size_t MarketEnv::region_block_size() const { return 20 + K_; }
+std::size_t MarketEnv::region_block_size() const {
+  return 20 + K_;
+}
 
 void MarketEnv::build_spaces() {
   switch (view_) {
@@ -123,8 +129,13 @@ void MarketEnv::build_spaces() {
     const RegionModel& rm = spec_->region(r);
     const RegionPrior& rp = prior_.regions[r];
     const double values[kFixedRegionFeatures] = {std::log1p(rm.potential_total * rp.potential_multiplier.median) / 3.0,
-                                                 rp.bass_p.median * 10.0, rp.bass_q.median, rp.value_estimate,
-                                                 rp.value_uncertainty, rm.cultural, rm.administrative, rm.geographic,
+                                                 rp.bass_p.median * 10.0,
+                                                 rp.bass_q.median,
+                                                 rp.value_estimate,
+                                                 rp.value_uncertainty,
+                                                 rm.cultural,
+                                                 rm.administrative,
+                                                 rm.geographic,
                                                  rm.economic};
     const std::size_t first = kGlobalFeatures + r * block + 7 + K_;
     for (std::size_t f = 0; f < kFixedRegionFeatures; ++f)
@@ -269,7 +280,8 @@ bool MarketEnv::discrete_valid(std::int32_t a) const {
   if (a < 0 || a > region_actions + static_cast<std::int32_t>(P_)) return false;
   if (a == 0) return true;
   if (a <= region_actions)
-    return region_op_valid(static_cast<std::size_t>((a - 1) / kRegionOpCount), static_cast<RegionOp>((a - 1) % kRegionOpCount));
+    return region_op_valid(static_cast<std::size_t>((a - 1) / kRegionOpCount),
+                           static_cast<RegionOp>((a - 1) % kRegionOpCount));
   return partner_sign_valid(static_cast<std::size_t>(a - 1 - region_actions));
 }
 
@@ -296,8 +308,7 @@ bool MarketEnv::apply_discrete(std::int32_t a) {
 // Returns false when any part of the action was invalid; valid parts of composite actions apply.
 bool MarketEnv::apply_action(const Action& action) {
   switch (view_) {
-    case ActionView::kDiscrete:
-      return action.indices.size() == 1 && apply_discrete(action.indices[0]);
+    case ActionView::kDiscrete: return action.indices.size() == 1 && apply_discrete(action.indices[0]);
     case ActionView::kMultiDiscrete: {
       if (action.indices.size() != 2 * R_) return false;
       bool valid = true;
@@ -321,12 +332,17 @@ bool MarketEnv::apply_action(const Action& action) {
       for (std::size_t r = 0; r < R_; ++r) {
         const double v = std::clamp(static_cast<double>(action.values[2 * r]), -1.0, 1.0);
         const double w = std::clamp(static_cast<double>(action.values[2 * r + 1]), -1.0, 1.0);
-        if (v < -0.5) exit_region(r);
+        if (v < -0.5)
+          exit_region(r);
         else if (v < 0.0) {
-        } else if (v < 0.25) research(r);
-        else if (v < 0.5) enter(r, Mode::kPilot, -1);
-        else if (v < 0.75) enter(r, Mode::kPartner, best_available_partner(r));
-        else enter(r, Mode::kSubsidiary, -1);
+        } else if (v < 0.25)
+          research(r);
+        else if (v < 0.5)
+          enter(r, Mode::kPilot, -1);
+        else if (v < 0.75)
+          enter(r, Mode::kPartner, best_available_partner(r));
+        else
+          enter(r, Mode::kSubsidiary, -1);
         if (mode_[r] != Mode::kNone) set_marketing(r, std::min(3, static_cast<int>((w + 1.0) / 2.0 * 4.0)));
       }
       return true;
@@ -407,15 +423,15 @@ void MarketEnv::compete_and_diffuse() {
     const ModeParams& mp = spec_->mode(mode);
     const double ln_spend = spec_->ln1p_marketing(marketing_[r]);
     // The region's part of the company's utility: marketing, unfamiliarity, the mode's presence.
-    const double region_utility = m.beta_marketing * ln_spend - m.theta_distance * rm.distance * (1 - knowledge_[r]) + mp.utility;
+    const double region_utility =
+        m.beta_marketing * ln_spend - m.theta_distance * rm.distance * (1 - knowledge_[r]) + mp.utility;
     const double region_attraction = std::exp(region_utility);
     const double competitors = incumbents_[r] + m.outside_attraction;
     const double access = shock_left_[r] > 0 ? 1.0 - rm.shock_severity : 1.0;
     const double innovation = bass_p_[r] * (1 + m.advertising * ln_spend);
     const double imitation = bass_q_[r];
-    const double demand_shock = m.demand_noise > 0
-                                    ? std::exp(m.demand_noise * rng_.normal() - 0.5 * m.demand_noise * m.demand_noise)
-                                    : 1.0;
+    const double demand_shock =
+        m.demand_noise > 0 ? std::exp(m.demand_noise * rng_.normal() - 0.5 * m.demand_noise * m.demand_noise) : 1.0;
     // Influence of neighbouring markets, from their penetration at the start of the quarter.
     const std::int32_t* near = spec_->neighbour_index(r);
     const double* delta = spec_->neighbour_weight(r);
@@ -438,7 +454,8 @@ void MarketEnv::compete_and_diffuse() {
       M_eff[k] = potential_[r * K_ + k] * reach * share[k] * access;
       double adopters = N[k] * (1 - mp.churn);
       const double internal = M_eff[k] > 0 ? imitation * adopters / M_eff[k] : 0.0;
-      const double new_adopters = (innovation + internal + influence[k]) * std::max(0.0, M_eff[k] - adopters) * demand_shock;
+      const double new_adopters =
+          (innovation + internal + influence[k]) * std::max(0.0, M_eff[k] - adopters) * demand_shock;
       // Customers beyond a shrunken effective market (a shock, a weaker channel) are lost.
       N[k] = std::clamp(adopters + new_adopters, 0.0, M_eff[k]);
       next_penetration_[r * K_ + k] = M_eff[k] > 0 ? N[k] / M_eff[k] : 0.0;
@@ -463,7 +480,8 @@ void MarketEnv::settle_money() {
       gross += adopters_[r * K_ + k] * products[k].price;
       serve += adopters_[r * K_ + k] * products[k].unit_cost;
     }
-    const double kept = partner_[r] >= 0 ? 1 - spec_->scenario().partners[static_cast<std::size_t>(partner_[r])].fee : 1.0;
+    const double kept =
+        partner_[r] >= 0 ? 1 - spec_->scenario().partners[static_cast<std::size_t>(partner_[r])].fee : 1.0;
     region_revenue_[r] = gross * std::exp(fx_log_[r]) * kept;
     revenue += region_revenue_[r];
     serving += serve;
@@ -492,7 +510,8 @@ void MarketEnv::learn() {
     // The adopter survey errs less the better the market is known (pilots and research buy
     // information); one error per region and quarter, common to its products.
     const double sigma = m.observation_noise * (1 - knowledge_[r]);
-    survey_error_[r] = sigma > 0 && mode_[r] != Mode::kNone ? std::exp(sigma * rng_.normal() - 0.5 * sigma * sigma) : 1.0;
+    survey_error_[r] =
+        sigma > 0 && mode_[r] != Mode::kNone ? std::exp(sigma * rng_.normal() - 0.5 * sigma * sigma) : 1.0;
   }
 }
 
@@ -574,9 +593,11 @@ std::string MarketEnv::describe_action(const Action& action) const {
     const std::int32_t region_actions = static_cast<std::int32_t>(kRegionOpCount * R_);
     if (a == 0) return "hold";
     if (a < 0 || a >= std::get<Discrete>(action_space_).n) return "out_of_range(" + std::to_string(a) + ")";
-    if (a > region_actions) return "sign:" + spec_->scenario().partners[static_cast<std::size_t>(a - 1 - region_actions)].id;
+    if (a > region_actions)
+      return "sign:" + spec_->scenario().partners[static_cast<std::size_t>(a - 1 - region_actions)].id;
     static const char* ops[] = {"research", "pilot", "subsidiary", "exit", "marketing_up", "marketing_down"};
-    return std::string(ops[(a - 1) % kRegionOpCount]) + ":" + regions[static_cast<std::size_t>((a - 1) / kRegionOpCount)].country.id;
+    return std::string(ops[(a - 1) % kRegionOpCount]) + ":" +
+           regions[static_cast<std::size_t>((a - 1) / kRegionOpCount)].country.id;
   }
   std::string out;
   if (view_ == ActionView::kMultiDiscrete) {
@@ -585,7 +606,8 @@ std::string MarketEnv::describe_action(const Action& action) const {
       const std::int32_t t = action.indices[2 * r], l = action.indices[2 * r + 1];
       if (t == 0 && l == marketing_[r]) continue;
       if (!out.empty()) out += ' ';
-      out += regions[r].country.id + ":" + (t >= 0 && t < kModeTargetCount ? targets[t] : "?") + "/m" + std::to_string(l);
+      out +=
+          regions[r].country.id + ":" + (t >= 0 && t < kModeTargetCount ? targets[t] : "?") + "/m" + std::to_string(l);
     }
     return out.empty() ? "hold" : out;
   }

@@ -126,8 +126,8 @@ class MarketEnv final : public Env {
   // The world of this episode (drawn at reset).
   std::vector<double> bass_p_, bass_q_;  // quarterly
   std::vector<double> incumbents_;
-  std::vector<double> effectiveness_;         // P × K
-  std::vector<double> partner_attraction_;    // P × K, exp(β_partner · effectiveness)
+  std::vector<double> effectiveness_;       // P × K
+  std::vector<double> partner_attraction_;  // P × K, exp(β_partner · effectiveness)
 
   // State.
   Rng rng_;
@@ -147,13 +147,13 @@ class MarketEnv final : public Env {
   std::vector<double> survey_error_;  // multiplicative error of this quarter's adopter survey
   std::vector<std::uint8_t> partner_failed_;
   std::vector<std::int32_t> best_partner_;  // per region, see best_available_partner()
-  std::vector<double> potential_;         // R × K, grows with the economy
-  std::vector<double> adopters_;          // R × K
-  std::vector<double> effective_market_;  // R × K, M_eff of the last quarter
-  std::vector<double> share_;             // R × K, attainable share of the last quarter
-  std::vector<double> penetration_;       // R × K, N / M_eff at the end of the last quarter
-  std::vector<double> next_penetration_;  // R × K, this quarter's, written by compete_and_diffuse()
-  std::vector<double> influence_;         // K, scratch of compete_and_diffuse()
+  std::vector<double> potential_;           // R × K, grows with the economy
+  std::vector<double> adopters_;            // R × K
+  std::vector<double> effective_market_;    // R × K, M_eff of the last quarter
+  std::vector<double> share_;               // R × K, attainable share of the last quarter
+  std::vector<double> penetration_;         // R × K, N / M_eff at the end of the last quarter
+  std::vector<double> next_penetration_;    // R × K, this quarter's, written by compete_and_diffuse()
+  std::vector<double> influence_;           // K, scratch of compete_and_diffuse()
   QuarterReport last_;
 };
 

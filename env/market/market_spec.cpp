@@ -38,11 +38,12 @@ Cage cage_distance(const CountryFeatures& from, const std::vector<int>& from_lan
                    const std::vector<int>& to_languages) {
   Cage d{};
   const bool same_subregion = from.subregion == to.subregion;
-  d.cultural = std::clamp(1.0 - (share_any(from_languages, to_languages) ? 0.5 : 0.0) - (same_subregion ? 0.3 : 0.0),
-                          0.0, 1.0);
+  d.cultural =
+      std::clamp(1.0 - (share_any(from_languages, to_languages) ? 0.5 : 0.0) - (same_subregion ? 0.3 : 0.0), 0.0, 1.0);
   const bool same_bloc = from.rcep_member && to.rcep_member;
   const bool border = contains(from.borders, to.id) || contains(to.borders, from.id);
-  d.administrative = 0.5 * std::min(to.days_to_start_business / 40.0, 1.0) + (same_bloc ? 0.0 : 0.3) + (border ? 0.0 : 0.2);
+  d.administrative =
+      0.5 * std::min(to.days_to_start_business / 40.0, 1.0) + (same_bloc ? 0.0 : 0.3) + (border ? 0.0 : 0.2);
   d.geographic = great_circle_km(from.lat, from.lng, to.lat, to.lng) / kHalfCircumferenceKm;
   d.economic = std::abs(std::log(to.gdp_per_capita_usd) - std::log(from.gdp_per_capita_usd)) / std::log(10.0);
   return d;
@@ -90,8 +91,8 @@ MarketSpec::MarketSpec(Scenario scenario) : scenario_(std::move(scenario)) {
     const CountryFeatures& c = scenario_.regions[r].country;
     const RegionOverrides& fixed = scenario_.regions[r].fixed;
     RegionModel& rm = regions_[r];
-    rm.digital = std::clamp(std::sqrt(c.broadband_per100 / 35.0) * std::sqrt(std::log10(1 + c.secure_servers_per_million) / 4.0),
-                            0.1, 2.0);
+    rm.digital = std::clamp(
+        std::sqrt(c.broadband_per100 / 35.0) * std::sqrt(std::log10(1 + c.secure_servers_per_million) / 4.0), 0.1, 2.0);
     const Cage cage = cage_distance(scenario_.company.home, home_languages, c, languages_[r]);
     rm.cultural = cage.cultural;
     rm.administrative = cage.administrative;
@@ -109,7 +110,8 @@ MarketSpec::MarketSpec(Scenario scenario) : scenario_(std::move(scenario)) {
     rm.shock_severity = fixed.shock_severity.value_or(m.shock_severity);
     rm.subsidiary_setup = m.subsidiary.setup * (1 + rm.administrative + rm.geographic);
     for (std::size_t k = 0; k < K; ++k) {
-      const double potential = scenario_.products[k].market_scale * std::pow(c.gdp_usd / 1e9, m.gdp_elasticity) * rm.digital;
+      const double potential =
+          scenario_.products[k].market_scale * std::pow(c.gdp_usd / 1e9, m.gdp_elasticity) * rm.digital;
       potential_median_[r * K + k] = potential;
       rm.potential_total += potential;
     }
@@ -118,7 +120,8 @@ MarketSpec::MarketSpec(Scenario scenario) : scenario_(std::move(scenario)) {
   product_attraction_.resize(K);
   for (std::size_t k = 0; k < K; ++k) {
     const ProductSpec& p = scenario_.products[k];
-    product_attraction_[k] = std::exp(m.beta_quality * p.quality - m.beta_price * std::log(p.price / p.reference_price));
+    product_attraction_[k] =
+        std::exp(m.beta_quality * p.quality - m.beta_price * std::log(p.price / p.reference_price));
   }
   for (std::size_t i = 0; i < 4; ++i) ln1p_marketing_[i] = std::log1p(m.marketing_levels[i]);
 
@@ -137,7 +140,8 @@ MarketSpec::MarketSpec(Scenario scenario) : scenario_(std::move(scenario)) {
                       candidates.end());
     for (std::size_t n = 0; n < neighbours_per_region_; ++n) {
       neighbour_index_[r * neighbours_per_region_ + n] = candidates[n].second;
-      neighbour_weight_[r * neighbours_per_region_ + n] = m.cross_country * std::exp(-m.distance_decay * candidates[n].first);
+      neighbour_weight_[r * neighbours_per_region_ + n] =
+          m.cross_country * std::exp(-m.distance_decay * candidates[n].first);
     }
   }
 
@@ -161,6 +165,8 @@ double MarketSpec::setup_cost(Mode m, std::size_t r) const {
   return m == Mode::kSubsidiary ? regions_[r].subsidiary_setup : mode(m).setup;
 }
 
-double MarketSpec::exit_cost(Mode m, std::size_t r) const { return scenario_.model.exit_cost_fraction * setup_cost(m, r); }
+double MarketSpec::exit_cost(Mode m, std::size_t r) const {
+  return scenario_.model.exit_cost_fraction * setup_cost(m, r);
+}
 
 }  // namespace expanse

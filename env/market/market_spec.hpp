@@ -18,9 +18,9 @@ const char* to_string(Mode mode);
 struct RegionModel {
   double digital = 1;  // digital readiness: broadband and secure servers (1 ≈ Japan)
   double cultural = 0, administrative = 0, geographic = 0, economic = 0;
-  double distance = 0;    // D_r: the CAGE components weighted by the scenario
-  double cost_level = 1;  // local cost level for fixed costs (GDP per capita relative to 40k US$)
-  double growth_factor = 1;  // market growth per quarter, 1 + g_q
+  double distance = 0;                // D_r: the CAGE components weighted by the scenario
+  double cost_level = 1;              // local cost level for fixed costs (GDP per capita relative to 40k US$)
+  double growth_factor = 1;           // market growth per quarter, 1 + g_q
   double fx_sigma = 0, fx_drift = 0;  // per quarter, log FX rate
   double shock_hazard = 0, shock_severity = 0;
   double subsidiary_setup = 0;  // US$ m: the base setup × (1 + administrative + geographic)

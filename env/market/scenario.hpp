@@ -55,11 +55,11 @@ struct RegionSpec {
 struct ProductSpec {
   std::string id;
   std::string name;
-  double price = 20;           // k$ per customer-quarter
-  double reference_price = 0;  // competitors' price, k$; 0 = same as price
-  double unit_cost = 6;        // k$ per customer-quarter
-  double quality = 0.7;        // [0,1]
-  double market_scale = 0.003; // s_k: thousand customers per (GDP in US$ bn)^α
+  double price = 20;            // k$ per customer-quarter
+  double reference_price = 0;   // competitors' price, k$; 0 = same as price
+  double unit_cost = 6;         // k$ per customer-quarter
+  double quality = 0.7;         // [0,1]
+  double market_scale = 0.003;  // s_k: thousand customers per (GDP in US$ bn)^α
 };
 
 enum class PartnerKind { kReseller, kIntegrator, kCloudMarketplace };
@@ -69,20 +69,20 @@ struct PartnerSpec {
   std::string id;
   std::string region;  // region id
   PartnerKind kind = PartnerKind::kReseller;
-  double fee = 0.25;           // revenue share kept by the partner
-  double failure_rate = 0.01;  // per quarter
+  double fee = 0.25;                  // revenue share kept by the partner
+  double failure_rate = 0.01;         // per quarter
   std::vector<double> effectiveness;  // prior mean per product, in [0,1]
   bool synthetic = false;
   SourceMark mark;
 };
 
 struct ModeParams {
-  double setup = 0;    // US$ m, once
-  double fixed = 0;    // US$ m per quarter, × local cost level
-  double reach = 0;    // share of the market the mode can serve
-  double learning = 0; // knowledge gain λ per quarter
-  double churn = 0;    // share of adopters lost per quarter
-  double utility = 0;  // β_mode in the attraction model
+  double setup = 0;     // US$ m, once
+  double fixed = 0;     // US$ m per quarter, × local cost level
+  double reach = 0;     // share of the market the mode can serve
+  double learning = 0;  // knowledge gain λ per quarter
+  double churn = 0;     // share of adopters lost per quarter
+  double utility = 0;   // β_mode in the attraction model
 };
 
 // Calibration of the market model (MODEL.md): defaults are the documented central values.
@@ -92,15 +92,15 @@ struct ModelParams {
   double bass_p = 0.03, bass_q = 0.38;  // annual central values (Sultan–Farley–Lehmann 1990)
   double beta_quality = 2.0, beta_price = 2.6, beta_marketing = 0.2, theta_distance = 2.0, beta_partner = 1.0;
   double incumbent_attraction = 6.0, outside_attraction = 1.0;
-  double advertising = 0.2;       // β_adv in x = 1 + β_adv·ln(1+spend)
-  double cross_country = 0.02;    // δ_0 per quarter
-  double distance_decay = 3.0;    // κ
-  int neighbours = 8;             // cross-country influence from the nearest regions only
+  double advertising = 0.2;     // β_adv in x = 1 + β_adv·ln(1+spend)
+  double cross_country = 0.02;  // δ_0 per quarter
+  double distance_decay = 3.0;  // κ
+  int neighbours = 8;           // cross-country influence from the nearest regions only
   ModeParams pilot{2.0, 0.4, 0.15, 0.15, 0.05, -0.5};
   ModeParams partner{2.5, 0.3, 0.6, 0.10, 0.03, 0.0};
   ModeParams subsidiary{20.0, 4.0, 1.0, 0.20, 0.02, 0.5};
   double research_cost = 0.5, research_learning = 0.25;
-  double exit_cost_fraction = 0.25;  // × the current mode's setup cost
+  double exit_cost_fraction = 0.25;                            // × the current mode's setup cost
   std::array<double, 4> marketing_levels{0.0, 0.5, 1.5, 4.0};  // US$ m per quarter
   double shock_hazard = 0.01, shock_severity = 0.5;
   int shock_duration = 4;

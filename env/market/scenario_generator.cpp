@@ -17,12 +17,12 @@ struct Pool {
   double lat, lng;
 };
 constexpr Pool kPools[] = {
-    {"Eastern Asia", "ja", 36, 138},          {"South-eastern Asia", "id", 0, 110},
-    {"Southern Asia", "hi", 22, 78},          {"Western Europe", "de", 50, 8},
-    {"Northern Europe", "en", 58, 10},        {"Southern Europe", "it", 41, 13},
-    {"Eastern Europe", "pl", 52, 25},         {"Western Asia", "ar", 26, 45},
-    {"Northern America", "en", 45, -95},      {"Latin America and the Caribbean", "es", -10, -60},
-    {"Sub-Saharan Africa", "sw", 0, 25},      {"Australia and New Zealand", "en", -30, 145},
+    {"Eastern Asia", "ja", 36, 138},     {"South-eastern Asia", "id", 0, 110},
+    {"Southern Asia", "hi", 22, 78},     {"Western Europe", "de", 50, 8},
+    {"Northern Europe", "en", 58, 10},   {"Southern Europe", "it", 41, 13},
+    {"Eastern Europe", "pl", 52, 25},    {"Western Asia", "ar", 26, 45},
+    {"Northern America", "en", 45, -95}, {"Latin America and the Caribbean", "es", -10, -60},
+    {"Sub-Saharan Africa", "sw", 0, 25}, {"Australia and New Zealand", "en", -30, 145},
 };
 
 }  // namespace

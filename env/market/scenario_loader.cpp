@@ -15,7 +15,9 @@ extern const char default_scenario[];
 
 namespace {
 
-std::string item_path(const std::string& list, std::size_t i) { return list + "[" + std::to_string(i) + "]"; }
+std::string item_path(const std::string& list, std::size_t i) {
+  return list + "[" + std::to_string(i) + "]";
+}
 
 SourceMark to_mark(const YAML::Mark& m) {
   if (m.is_null()) return {};
@@ -217,7 +219,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& source) 
 
     {
       const YAML::Node company_node = in.child("company");
-      if (!company_node.IsDefined() || company_node.IsNull()) diagnostics.add(in.mark(), "company", "required key is missing");
+      if (!company_node.IsDefined() || company_node.IsNull())
+        diagnostics.add(in.mark(), "company", "required key is missing");
     }
     if (in.has("company")) {
       MapReader company(in.child("company"), "company", diagnostics);
@@ -241,7 +244,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& source) 
     if (!products.IsDefined() || products.IsNull()) {
       diagnostics.add(in.mark(), "products", "required key is missing");
     } else if (!products.IsSequence() || products.size() == 0) {
-      diagnostics.add(products.Mark(), "products", "expected a non-empty list of products, got " + describe_node(products));
+      diagnostics.add(products.Mark(), "products",
+                      "expected a non-empty list of products, got " + describe_node(products));
     } else {
       for (std::size_t i = 0; i < products.size(); ++i) {
         s.products.push_back(read_product(products[i], item_path("products", i), diagnostics));
@@ -253,7 +257,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& source) 
     const bool has_generator = in.has("generator");
     if (regions.IsDefined() && !regions.IsNull()) {
       if (!regions.IsSequence() || regions.size() == 0) {
-        diagnostics.add(regions.Mark(), "regions", "expected a non-empty list of regions, got " + describe_node(regions));
+        diagnostics.add(regions.Mark(), "regions",
+                        "expected a non-empty list of regions, got " + describe_node(regions));
       } else {
         for (std::size_t i = 0; i < regions.size(); ++i) {
           s.regions.push_back(read_region(regions[i], item_path("regions", i), diagnostics));
@@ -261,7 +266,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& source) 
         }
       }
       if (has_generator)
-        diagnostics.add(in.child("generator").Mark(), "generator", "a scenario has either regions or a generator, not both");
+        diagnostics.add(in.child("generator").Mark(), "generator",
+                        "a scenario has either regions or a generator, not both");
     } else if (has_generator) {
       MapReader gen(in.child("generator"), "generator", diagnostics);
       int count = 0;
@@ -292,16 +298,21 @@ Scenario load_scenario_text(const std::string& text, const std::string& source) 
       gen.integer("per_region", per_region, 0, 20, Need::kRequired);
     }
 
-    if (in.has("model")) read_model(in.child("model"), diagnostics, s.model);
-    else in.child("model");
+    if (in.has("model"))
+      read_model(in.child("model"), diagnostics, s.model);
+    else
+      in.child("model");
 
     // Cross-references and uniqueness.
-    check_unique(s.products, "products", [](const ProductSpec& p) -> const std::string& { return p.id; },
-                 [&](std::size_t i) { return product_marks[i]; }, diagnostics);
-    check_unique(s.regions, "regions", [](const RegionSpec& r) -> const std::string& { return r.country.id; },
-                 [&](std::size_t i) { return region_marks[i]; }, diagnostics);
-    check_unique(s.partners, "partners", [](const PartnerSpec& p) -> const std::string& { return p.id; },
-                 [&](std::size_t i) { return s.partners[i].mark; }, diagnostics);
+    check_unique(
+        s.products, "products", [](const ProductSpec& p) -> const std::string& { return p.id; },
+        [&](std::size_t i) { return product_marks[i]; }, diagnostics);
+    check_unique(
+        s.regions, "regions", [](const RegionSpec& r) -> const std::string& { return r.country.id; },
+        [&](std::size_t i) { return region_marks[i]; }, diagnostics);
+    check_unique(
+        s.partners, "partners", [](const PartnerSpec& p) -> const std::string& { return p.id; },
+        [&](std::size_t i) { return s.partners[i].mark; }, diagnostics);
     std::map<std::string, std::size_t> region_index;
     for (std::size_t i = 0; i < s.regions.size(); ++i) region_index.emplace(s.regions[i].country.id, i);
     for (std::size_t i = 0; i < s.partners.size(); ++i) {
@@ -312,8 +323,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& source) 
       std::string message = "partner refers to undefined region \"" + p.region + "\"";
       const std::string hint = closest_match(p.region, ids);
       if (!hint.empty()) message += " (did you mean \"" + hint + "\"?)";
-      diagnostics.add(partner_region_marks[i].line, partner_region_marks[i].column, item_path("partners", i) + ".region",
-                      message);
+      diagnostics.add(partner_region_marks[i].line, partner_region_marks[i].column,
+                      item_path("partners", i) + ".region", message);
     }
     if (!s.company.home.id.empty() && region_index.count(s.company.home.id)) {
       const std::size_t r = region_index[s.company.home.id];
@@ -335,8 +346,12 @@ Scenario load_scenario_file(const std::string& path) {
   return load_scenario_text(text.str(), path);
 }
 
-const char* default_scenario_name() { return "scenarios/asia-pacific.yaml (embedded)"; }
+const char* default_scenario_name() {
+  return "scenarios/asia-pacific.yaml (embedded)";
+}
 
-Scenario load_default_scenario() { return load_scenario_text(embedded::default_scenario, default_scenario_name()); }
+Scenario load_default_scenario() {
+  return load_scenario_text(embedded::default_scenario, default_scenario_name());
+}
 
 }  // namespace expanse

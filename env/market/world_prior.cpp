@@ -31,12 +31,15 @@ WorldPrior default_world_prior(const MarketSpec& spec) {
                                                          : LogNormalPrior{1.0, spread * (0.2 + 0.4 * rm.distance)};
     // Diffusion is faster where digital infrastructure is denser (a mild elasticity of 0.25).
     const double digital_speed = std::pow(rm.digital, 0.25);
-    rp.bass_p = fixed.bass_p ? LogNormalPrior{*fixed.bass_p, 0.0} : LogNormalPrior{m.bass_p * digital_speed, 0.3 * spread};
-    rp.bass_q = fixed.bass_q ? LogNormalPrior{*fixed.bass_q, 0.0} : LogNormalPrior{m.bass_q * digital_speed, 0.2 * spread};
+    rp.bass_p =
+        fixed.bass_p ? LogNormalPrior{*fixed.bass_p, 0.0} : LogNormalPrior{m.bass_p * digital_speed, 0.3 * spread};
+    rp.bass_q =
+        fixed.bass_q ? LogNormalPrior{*fixed.bass_q, 0.0} : LogNormalPrior{m.bass_q * digital_speed, 0.2 * spread};
     // Local champions are stronger in large economies (attraction ∝ GDP^0.3, 1 at US$ 1 trn).
-    rp.incumbent_attraction = fixed.incumbent_attraction
-                                  ? LogNormalPrior{*fixed.incumbent_attraction, 0.0}
-                                  : LogNormalPrior{m.incumbent_attraction * std::pow(c.gdp_usd / 1e12, 0.3), 0.3 * spread};
+    rp.incumbent_attraction =
+        fixed.incumbent_attraction
+            ? LogNormalPrior{*fixed.incumbent_attraction, 0.0}
+            : LogNormalPrior{m.incumbent_attraction * std::pow(c.gdp_usd / 1e12, 0.3), 0.3 * spread};
 
     // Value estimate of a subsidiary entered today at prior medians: margin on the customers a
     // Bass curve reaches at mid-horizon, over the horizon, less fixed costs, per US$ of setup.
@@ -62,9 +65,9 @@ WorldPrior default_world_prior(const MarketSpec& spec) {
     PartnerPrior& pp = prior.partners[j];
     pp.effectiveness_mean = p.effectiveness;
     pp.effectiveness_sd = 0.15 * spread;
-    pp.score = p.effectiveness.empty()
-                   ? 0.0
-                   : std::accumulate(p.effectiveness.begin(), p.effectiveness.end(), 0.0) / static_cast<double>(p.effectiveness.size());
+    pp.score = p.effectiveness.empty() ? 0.0
+                                       : std::accumulate(p.effectiveness.begin(), p.effectiveness.end(), 0.0) /
+                                             static_cast<double>(p.effectiveness.size());
   }
   return prior;
 }

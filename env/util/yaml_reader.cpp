@@ -8,8 +8,10 @@
 namespace expanse {
 
 void Diagnostics::add(const YAML::Mark& mark, const std::string& path, const std::string& message) {
-  if (mark.is_null()) add(0, 0, path, message);
-  else add(mark.line + 1, mark.column + 1, path, message);
+  if (mark.is_null())
+    add(0, 0, path, message);
+  else
+    add(mark.line + 1, mark.column + 1, path, message);
 }
 
 void Diagnostics::add(int line, int column, const std::string& path, const std::string& message) {
@@ -43,11 +45,16 @@ int max_flow_nesting(const std::string& text) {
       if (c == quote) quote = 0;
       continue;
     }
-    if (c == '#') comment = true;
-    else if (c == '"' || c == '\'') quote = c;
-    else if (c == '[' || c == '{') deepest = std::max(deepest, ++depth);
-    else if ((c == ']' || c == '}') && depth > 0) --depth;
-    else if (c == '\n') quote = 0;
+    if (c == '#')
+      comment = true;
+    else if (c == '"' || c == '\'')
+      quote = c;
+    else if (c == '[' || c == '{')
+      deepest = std::max(deepest, ++depth);
+    else if ((c == ']' || c == '}') && depth > 0)
+      --depth;
+    else if (c == '\n')
+      quote = 0;
   }
   return deepest;
 }
@@ -155,7 +162,9 @@ MapReader::MapReader(const YAML::Node& node, std::string path, Diagnostics& diag
   }
 }
 
-std::string MapReader::path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+std::string MapReader::path(const std::string& key) const {
+  return path_.empty() ? key : path_ + "." + key;
+}
 
 bool MapReader::has(const std::string& key) {
   known_.insert(key);
@@ -168,7 +177,9 @@ YAML::Node MapReader::child(const std::string& key) {
   return node_[key];
 }
 
-void MapReader::missing(const std::string& key) { diagnostics_.add(mark_, path(key), "required key is missing"); }
+void MapReader::missing(const std::string& key) {
+  diagnostics_.add(mark_, path(key), "required key is missing");
+}
 
 YAML::Node MapReader::get(const std::string& key, Need need) {
   YAML::Node value = child(key);
@@ -185,11 +196,13 @@ void MapReader::number(const std::string& key, double& out, double lo, double hi
   if (!value.IsDefined()) return;
   double v = 0;
   if (!value.IsScalar() || !YAML::convert<double>::decode(value, v) || !std::isfinite(v)) {
-    diagnostics_.add(value.Mark(), path(key), "expected a number in " + range_text(lo, hi) + ", got " + describe_node(value));
+    diagnostics_.add(value.Mark(), path(key),
+                     "expected a number in " + range_text(lo, hi) + ", got " + describe_node(value));
     return;
   }
   if (v < lo || v > hi) {
-    diagnostics_.add(value.Mark(), path(key), "expected a number in " + range_text(lo, hi) + ", got " + format_number(v));
+    diagnostics_.add(value.Mark(), path(key),
+                     "expected a number in " + range_text(lo, hi) + ", got " + format_number(v));
     return;
   }
   out = v;
@@ -314,10 +327,12 @@ void MapReader::numbers(const std::string& key, std::vector<double>& out, double
     double v = 0;
     const std::string item = path(key) + "[" + std::to_string(i) + "]";
     if (!value[i].IsScalar() || !YAML::convert<double>::decode(value[i], v) || !std::isfinite(v)) {
-      diagnostics_.add(value[i].Mark(), item, "expected a number in " + range_text(lo, hi) + ", got " + describe_node(value[i]));
+      diagnostics_.add(value[i].Mark(), item,
+                       "expected a number in " + range_text(lo, hi) + ", got " + describe_node(value[i]));
       ok = false;
     } else if (v < lo || v > hi) {
-      diagnostics_.add(value[i].Mark(), item, "expected a number in " + range_text(lo, hi) + ", got " + format_number(v));
+      diagnostics_.add(value[i].Mark(), item,
+                       "expected a number in " + range_text(lo, hi) + ", got " + format_number(v));
       ok = false;
     }
     result.push_back(v);

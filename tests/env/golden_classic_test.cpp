@@ -16,7 +16,9 @@ using expanse::test::CsvTable;
 
 namespace {
 
-CsvTable golden(const std::string& name) { return test::read_csv(std::string(EXPANSE_TEST_DATA) + "/golden/" + name); }
+CsvTable golden(const std::string& name) {
+  return test::read_csv(std::string(EXPANSE_TEST_DATA) + "/golden/" + name);
+}
 
 // Relative agreement at float64 precision (absolute near zero).
 bool close(double actual, double expected) {
@@ -51,7 +53,8 @@ void replay(const CsvTable& t, const char* (&names)[N], SetState set_state, Make
       why << "row " << row << " (episode " << t.at(row, "episode") << ", t " << t.at(row, "t") << "):";
       for (std::size_t i = 0; i < N; ++i) why << " " << names[i] << " " << env.state()[i] << " vs " << expected[i];
       why << "; reward " << r.reward << " vs " << t.at(row, "reward");
-      for (std::size_t i = 0; i < obs.size(); ++i) why << "; obs" << i << " " << obs[i] << " vs " << t.at(row, "next_obs_" + std::to_string(i));
+      for (std::size_t i = 0; i < obs.size(); ++i)
+        why << "; obs" << i << " " << obs[i] << " vs " << t.at(row, "next_obs_" + std::to_string(i));
       FAIL_CHECK(why.str());
     }
   }
@@ -63,8 +66,7 @@ void replay(const CsvTable& t, const char* (&names)[N], SetState set_state, Make
 TEST_CASE("CartPole-v1 replays Gymnasium's golden trajectories", "[golden]") {
   static const char* names[] = {"x", "x_dot", "theta", "theta_dot"};
   replay<CartPole>(
-      golden("cartpole_v1.csv"), names,
-      [](CartPole& e, const CartPole::State& s, int t) { e.set_state(s, t); },
+      golden("cartpole_v1.csv"), names, [](CartPole& e, const CartPole::State& s, int t) { e.set_state(s, t); },
       [](const CsvTable& t, std::size_t row) {
         static std::int32_t a;
         a = static_cast<std::int32_t>(t.at(row, "action_0"));
@@ -75,8 +77,7 @@ TEST_CASE("CartPole-v1 replays Gymnasium's golden trajectories", "[golden]") {
 TEST_CASE("Acrobot-v1 replays Gymnasium's golden trajectories", "[golden]") {
   static const char* names[] = {"theta1", "theta2", "dtheta1", "dtheta2"};
   replay<Acrobot>(
-      golden("acrobot_v1.csv"), names,
-      [](Acrobot& e, const Acrobot::State& s, int t) { e.set_state(s, t); },
+      golden("acrobot_v1.csv"), names, [](Acrobot& e, const Acrobot::State& s, int t) { e.set_state(s, t); },
       [](const CsvTable& t, std::size_t row) {
         static std::int32_t a;
         a = static_cast<std::int32_t>(t.at(row, "action_0"));
@@ -87,8 +88,7 @@ TEST_CASE("Acrobot-v1 replays Gymnasium's golden trajectories", "[golden]") {
 TEST_CASE("Pendulum-v1 replays Gymnasium's golden trajectories", "[golden]") {
   static const char* names[] = {"theta", "theta_dot"};
   replay<Pendulum>(
-      golden("pendulum_v1.csv"), names,
-      [](Pendulum& e, const Pendulum::State& s, int t) { e.set_state(s, t); },
+      golden("pendulum_v1.csv"), names, [](Pendulum& e, const Pendulum::State& s, int t) { e.set_state(s, t); },
       [](const CsvTable& t, std::size_t row) {
         static float u;
         u = static_cast<float>(t.at(row, "action_0"));

@@ -1,9 +1,10 @@
 // Property tests of the market model's invariants (MODEL.md §4–5), over every shipped scenario
 // that is small enough and every action view, under random valid actions.
+#include "env/market/market_env.hpp"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "env/market/market_env.hpp"
 #include "tests/env/market_test_support.hpp"
 
 using namespace expanse;
@@ -12,7 +13,8 @@ using expanse::test::scenario_spec;
 
 namespace {
 
-const char* const kScenarios[] = {"asia-pacific", "world", "tiny", "stress-regulatory-crackdown", "stress-currency-crisis"};
+const char* const kScenarios[] = {"asia-pacific", "world", "tiny", "stress-regulatory-crackdown",
+                                  "stress-currency-crisis"};
 const ActionView kViews[] = {ActionView::kDiscrete, ActionView::kMultiDiscrete, ActionView::kBox};
 
 }  // namespace
@@ -45,7 +47,8 @@ TEST_CASE("Quarterly invariants hold at every step: accounting, bounds, observat
           }
           ok = ok && contains(env.observation_space(), obs) && std::isfinite(r.reward);
           ok = ok && !(r.terminated && r.truncated);
-          if (!ok && ++violations <= 3) FAIL_CHECK(name << " " << to_string(view) << " episode " << episode << " t " << q.quarter);
+          if (!ok && ++violations <= 3)
+            FAIL_CHECK(name << " " << to_string(view) << " episode " << episode << " t " << q.quarter);
           done = r.terminated || r.truncated;
         }
       }
@@ -203,21 +206,41 @@ TEST_CASE("The observation layout is stable", "[market]") {
   REQUIRE(names.size() == 3 + env.spec().region_count() * env.region_block_size());
   const std::vector<std::string> global = {"time_left", "cash", "last_profit"};
   CHECK(std::vector<std::string>(names.begin(), names.begin() + 3) == global);
-  const std::vector<std::string> block = {
-      "JPN.mode_none", "JPN.mode_pilot", "JPN.mode_partner", "JPN.mode_subsidiary", "JPN.knowledge", "JPN.marketing",
-      "JPN.adopters_observed.search", "JPN.adopters_observed.nlp", "JPN.adopters_observed.vision",
-      "JPN.adopters_observed.recommend", "JPN.adopters_observed.martech", "JPN.last_revenue", "JPN.prior_potential",
-      "JPN.prior_p", "JPN.prior_q", "JPN.value_estimate", "JPN.value_uncertainty", "JPN.cage_cultural",
-      "JPN.cage_administrative", "JPN.cage_geographic", "JPN.cage_economic", "JPN.shock", "JPN.best_partner_score",
-      "JPN.partner_signed", "JPN.fx_log"};
-  CHECK(std::vector<std::string>(names.begin() + 3, names.begin() + 3 + static_cast<std::ptrdiff_t>(block.size())) == block);
+  const std::vector<std::string> block = {"JPN.mode_none",
+                                          "JPN.mode_pilot",
+                                          "JPN.mode_partner",
+                                          "JPN.mode_subsidiary",
+                                          "JPN.knowledge",
+                                          "JPN.marketing",
+                                          "JPN.adopters_observed.search",
+                                          "JPN.adopters_observed.nlp",
+                                          "JPN.adopters_observed.vision",
+                                          "JPN.adopters_observed.recommend",
+                                          "JPN.adopters_observed.martech",
+                                          "JPN.last_revenue",
+                                          "JPN.prior_potential",
+                                          "JPN.prior_p",
+                                          "JPN.prior_q",
+                                          "JPN.value_estimate",
+                                          "JPN.value_uncertainty",
+                                          "JPN.cage_cultural",
+                                          "JPN.cage_administrative",
+                                          "JPN.cage_geographic",
+                                          "JPN.cage_economic",
+                                          "JPN.shock",
+                                          "JPN.best_partner_score",
+                                          "JPN.partner_signed",
+                                          "JPN.fx_log"};
+  CHECK(std::vector<std::string>(names.begin() + 3, names.begin() + 3 + static_cast<std::ptrdiff_t>(block.size())) ==
+        block);
   CHECK(names[3 + env.region_block_size()] == "KOR.mode_none");
 }
 
 TEST_CASE("Action spaces have the documented sizes", "[market]") {
   const auto spec = scenario_spec("asia-pacific");
   const std::size_t R = spec->region_count(), P = spec->partner_count();
-  CHECK(std::get<Discrete>(MarketEnv(spec, ActionView::kDiscrete).action_space()).n == static_cast<std::int32_t>(1 + 6 * R + P));
+  CHECK(std::get<Discrete>(MarketEnv(spec, ActionView::kDiscrete).action_space()).n ==
+        static_cast<std::int32_t>(1 + 6 * R + P));
   CHECK(std::get<MultiDiscrete>(MarketEnv(spec, ActionView::kMultiDiscrete).action_space()).nvec.size() == 2 * R);
   CHECK(std::get<Box>(MarketEnv(spec, ActionView::kBox).action_space()).low.size() == 2 * R);
 }

@@ -13,7 +13,9 @@ namespace expanse::test {
 inline std::shared_ptr<const MarketSpec> scenario_spec(const std::string& name) {
   static std::map<std::string, std::shared_ptr<const MarketSpec>> cache;
   auto& spec = cache[name];
-  if (!spec) spec = std::make_shared<const MarketSpec>(load_scenario_file(std::string(EXPANSE_SOURCE_DIR) + "/scenarios/" + name + ".yaml"));
+  if (!spec)
+    spec = std::make_shared<const MarketSpec>(
+        load_scenario_file(std::string(EXPANSE_SOURCE_DIR) + "/scenarios/" + name + ".yaml"));
   return spec;
 }
 

@@ -91,7 +91,8 @@ TEST_CASE("Duplicate ids point at the second one", "[scenario]") {
 TEST_CASE("References to undefined regions are located, with a suggestion", "[scenario]") {
   const auto errors = errors_of(replace(kValid, "region: JPN,", "region: JPM,"));
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0] == "bad.yaml:20:22: partners[0].region: partner refers to undefined region \"JPM\" (did you mean \"JPN\"?)");
+  CHECK(errors[0] ==
+        "bad.yaml:20:22: partners[0].region: partner refers to undefined region \"JPM\" (did you mean \"JPN\"?)");
 }
 
 TEST_CASE("Several problems are all reported, in file order", "[scenario]") {
@@ -115,7 +116,8 @@ TEST_CASE("Duplicate keys in a mapping are reported", "[scenario]") {
 TEST_CASE("The home market cannot be a foreign region", "[scenario]") {
   const auto errors = errors_of(replace(kValid, "{id: KOR, name: Korea", "{id: CHN, name: Korea"));
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0] == "bad.yaml:18:5: regions[1].id: \"CHN\" is the company's home market; it cannot also be a foreign region");
+  CHECK(errors[0] ==
+        "bad.yaml:18:5: regions[1].id: \"CHN\" is the company's home market; it cannot also be a foreign region");
 }
 
 TEST_CASE("Empty files, comments only, non-YAML and binary input are refused", "[scenario]") {
@@ -127,7 +129,9 @@ TEST_CASE("Empty files, comments only, non-YAML and binary input are refused", "
   REQUIRE(broken.size() == 1);
   CHECK(broken[0].rfind("bad.yaml:", 0) == 0);
   CHECK(broken[0].find("not valid YAML") != std::string::npos);
-  CHECK(errors_of(std::string("\x7f" "ELF\x02\x01\0\0", 8)) ==
+  CHECK(errors_of(std::string("\x7f"
+                              "ELF\x02\x01\0\0",
+                              8)) ==
         std::vector<std::string>{"bad.yaml: not a YAML text file (it contains NUL bytes)"});
   const auto scalar = errors_of("just some words");
   REQUIRE(scalar.size() == 1);
@@ -160,8 +164,8 @@ TEST_CASE("Wrong shapes: a mapping where a list belongs, a list where a mapping 
 }
 
 TEST_CASE("Every shipped scenario is valid", "[scenario]") {
-  for (const char* name : {"asia-pacific", "world", "tiny", "stress-regulatory-crackdown", "stress-currency-crisis",
-                           "synthetic-1000"}) {
+  for (const char* name :
+       {"asia-pacific", "world", "tiny", "stress-regulatory-crackdown", "stress-currency-crisis", "synthetic-1000"}) {
     INFO(name);
     const Scenario s = load_scenario_file(std::string(EXPANSE_SOURCE_DIR) + "/scenarios/" + name + ".yaml");
     CHECK(!s.regions.empty());

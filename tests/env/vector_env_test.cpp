@@ -1,10 +1,11 @@
 // VectorEnv: same-step autoreset with the final observation kept, seeds per env and episode, and
 // agreement with single envs stepped by hand.
+#include "env/vector_env.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "env/classic/cartpole.hpp"
 #include "env/market/market_env.hpp"
-#include "env/vector_env.hpp"
 #include "tests/env/market_test_support.hpp"
 
 using namespace expanse;
@@ -51,7 +52,8 @@ TEST_CASE("VectorEnv matches single envs and autoresets in the same step", "[vec
       }
       REQUIRE(std::equal(obs[i].begin(), obs[i].end(), buffers.observation(i).begin()));
       const std::vector<std::uint8_t> mask = singles[i]->action_mask();
-      REQUIRE(std::equal(mask.begin(), mask.end(), buffers.action_masks.begin() + static_cast<std::ptrdiff_t>(i * envs.mask_size())));
+      REQUIRE(std::equal(mask.begin(), mask.end(),
+                         buffers.action_masks.begin() + static_cast<std::ptrdiff_t>(i * envs.mask_size())));
     }
   }
   CHECK(episodes_ended >= E * 2);
