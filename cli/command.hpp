@@ -8,7 +8,7 @@
 namespace expanse::cli {
 
 // Exit codes that mean something to scripts.
-enum ExitCode : int { kOk = 0, kInvalidInput = 1, kUsage = 2, kInternal = 3 };
+enum ExitCode : int { kOk = 0, kInvalidInput = 1, kUsage = 2, kInternal = 3, kChecksFailed = 4 };
 
 class Command {
  public:
@@ -22,6 +22,7 @@ class Command {
 std::unique_ptr<Command> make_validate_command();
 std::unique_ptr<Command> make_describe_command();
 std::unique_ptr<Command> make_sim_command();
+std::unique_ptr<Command> make_fidelity_command();
 
 }  // namespace expanse::cli
 

@@ -15,6 +15,7 @@ std::vector<std::unique_ptr<Command>> registry() {
   commands.push_back(make_validate_command());
   commands.push_back(make_describe_command());
   commands.push_back(make_sim_command());
+  commands.push_back(make_fidelity_command());
   return commands;
 }
 

@@ -54,7 +54,7 @@ model:  # the calibration of MODEL.md; every value here is the documented defaul
   gdp_elasticity: 0.9
   cage_weights: {cultural: 0.3, administrative: 0.2, geographic: 0.3, economic: 0.2}
   bass: {p: 0.03, q: 0.38}
-  utility: {quality: 2.0, price: 2.6, marketing: 0.2, distance: 2.0, partner: 1.0}
+  utility: {quality: 2.0, price: 2.6, marketing: 0.2, distance: 2.0, partner: 1.0, geography: 1.0}
   competition: {incumbent_attraction: 6.0, outside_attraction: 1.0}
   diffusion: {advertising: 0.2, cross_country: 0.02, distance_decay: 3.0, neighbours: 8}
   modes:

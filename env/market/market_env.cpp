@@ -422,9 +422,10 @@ void MarketEnv::compete_and_diffuse() {
     const RegionModel& rm = spec_->region(r);
     const ModeParams& mp = spec_->mode(mode);
     const double ln_spend = spec_->ln1p_marketing(marketing_[r]);
-    // The region's part of the company's utility: marketing, unfamiliarity, the mode's presence.
-    const double region_utility =
-        m.beta_marketing * ln_spend - m.theta_distance * rm.distance * (1 - knowledge_[r]) + mp.utility;
+    // The region's part of the company's utility: marketing, unfamiliarity (which knowledge removes),
+    // physical distance (which it does not), the mode's presence.
+    const double region_utility = m.beta_marketing * ln_spend - m.theta_distance * rm.distance * (1 - knowledge_[r]) -
+                                  rm.geographic_friction + mp.utility;
     const double region_attraction = std::exp(region_utility);
     const double competitors = incumbents_[r] + m.outside_attraction;
     const double access = shock_left_[r] > 0 ? 1.0 - rm.shock_severity : 1.0;

@@ -11,14 +11,6 @@ namespace {
 constexpr double kEarthRadiusKm = 6371.0;
 constexpr double kHalfCircumferenceKm = M_PI * kEarthRadiusKm;
 
-double great_circle_km(double lat1, double lng1, double lat2, double lng2) {
-  const double to_rad = M_PI / 180.0;
-  const double dlat = (lat2 - lat1) * to_rad, dlng = (lng2 - lng1) * to_rad;
-  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(lat1 * to_rad) * std::cos(lat2 * to_rad) * std::sin(dlng / 2) * std::sin(dlng / 2);
-  return 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(h)));
-}
-
 bool contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
@@ -55,6 +47,14 @@ double weighted(const Cage& c, const ModelParams& m) {
 }
 
 }  // namespace
+
+double great_circle_km(double lat1, double lng1, double lat2, double lng2) {
+  const double to_rad = M_PI / 180.0;
+  const double dlat = (lat2 - lat1) * to_rad, dlng = (lng2 - lng1) * to_rad;
+  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   std::cos(lat1 * to_rad) * std::cos(lat2 * to_rad) * std::sin(dlng / 2) * std::sin(dlng / 2);
+  return 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(h)));
+}
 
 const char* to_string(Mode mode) {
   switch (mode) {
@@ -99,6 +99,9 @@ MarketSpec::MarketSpec(Scenario scenario) : scenario_(std::move(scenario)) {
     rm.geographic = cage.geographic;
     rm.economic = cage.economic;
     rm.distance = weighted(cage, m);
+    const CountryFeatures& home = scenario_.company.home;
+    rm.distance_km = great_circle_km(home.lat, home.lng, c.lat, c.lng);
+    rm.geographic_friction = m.beta_geography * std::log1p(rm.distance_km / 1000.0);
     rm.cost_level = std::clamp(std::pow(c.gdp_per_capita_usd / 40000.0, 0.4), 0.3, 1.5);
     rm.growth_factor = std::pow(1 + c.gdp_growth_pct / 100.0, 0.25);
     rm.fx_sigma = m.fx ? c.fx_volatility / 2.0 : 0.0;  // annual σ → quarterly: σ/√4

@@ -15,10 +15,16 @@ enum class Mode : std::uint8_t { kNone = 0, kPilot = 1, kPartner = 2, kSubsidiar
 constexpr std::size_t kModeCount = 4;
 const char* to_string(Mode mode);
 
+// Great-circle distance between two centroids (haversine on a sphere of radius 6,371 km).
+double great_circle_km(double lat1, double lng1, double lat2, double lng2);
+
 struct RegionModel {
   double digital = 1;  // digital readiness: broadband and secure servers (1 ≈ Japan)
   double cultural = 0, administrative = 0, geographic = 0, economic = 0;
-  double distance = 0;                // D_r: the CAGE components weighted by the scenario
+  double distance = 0;     // D_r: the CAGE components weighted by the scenario
+  double distance_km = 0;  // great-circle km from home
+  // β_G·ln(1 + km/1000): the part of distance that knowledge does not remove (gravity's distance decay).
+  double geographic_friction = 0;
   double cost_level = 1;              // local cost level for fixed costs (GDP per capita relative to 40k US$)
   double growth_factor = 1;           // market growth per quarter, 1 + g_q
   double fx_sigma = 0, fx_drift = 0;  // per quarter, log FX rate

@@ -91,6 +91,7 @@ struct ModelParams {
   double cage_cultural = 0.3, cage_administrative = 0.2, cage_geographic = 0.3, cage_economic = 0.2;
   double bass_p = 0.03, bass_q = 0.38;  // annual central values (Sultan–Farley–Lehmann 1990)
   double beta_quality = 2.0, beta_price = 2.6, beta_marketing = 0.2, theta_distance = 2.0, beta_partner = 1.0;
+  double beta_geography = 1.0;  // persistent friction of physical distance: attraction ∝ (1 + km/1000)^−β
   double incumbent_attraction = 6.0, outside_attraction = 1.0;
   double advertising = 0.2;     // β_adv in x = 1 + β_adv·ln(1+spend)
   double cross_country = 0.02;  // δ_0 per quarter

@@ -10,8 +10,9 @@
 
 namespace expanse {
 namespace embedded {
-extern const char default_scenario[];
-}
+extern const char* const default_scenario;
+extern const char* const world_scenario;
+}  // namespace embedded
 
 namespace {
 
@@ -116,6 +117,7 @@ void read_model(const YAML::Node& node, Diagnostics& diagnostics, ModelParams& m
     u.number("marketing", m.beta_marketing, 0, 100);
     u.number("distance", m.theta_distance, 0, 100);
     u.number("partner", m.beta_partner, -100, 100);
+    u.number("geography", m.beta_geography, 0, 100);
   }
   if (in.has("competition")) {
     MapReader c(in.child("competition"), in.path("competition"), diagnostics);
@@ -352,6 +354,10 @@ const char* default_scenario_name() {
 
 Scenario load_default_scenario() {
   return load_scenario_text(embedded::default_scenario, default_scenario_name());
+}
+
+Scenario load_world_scenario() {
+  return load_scenario_text(embedded::world_scenario, "scenarios/world.yaml (embedded)");
 }
 
 }  // namespace expanse

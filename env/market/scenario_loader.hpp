@@ -13,5 +13,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& source);
 // The built-in default scenario (scenarios/asia-pacific.yaml, embedded at build time).
 Scenario load_default_scenario();
 const char* default_scenario_name();
+// scenarios/world.yaml, embedded too: the 41 markets the fidelity checks run on by default.
+Scenario load_world_scenario();
 
 }  // namespace expanse

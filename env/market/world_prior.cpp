@@ -45,7 +45,7 @@ WorldPrior default_world_prior(const MarketSpec& spec) {
     // Bass curve reaches at mid-horizon, over the horizon, less fixed costs, per US$ of setup.
     const double years = spec.scenario().horizon / 4.0;
     const double adopted = bass_fraction(rp.bass_p.median, rp.bass_q.median, years / 2);
-    const double company = std::exp(-m.theta_distance * rm.distance + m.subsidiary.utility);
+    const double company = std::exp(-m.theta_distance * rm.distance - rm.geographic_friction + m.subsidiary.utility);
     double quarterly_margin = 0;
     for (std::size_t k = 0; k < spec.product_count(); ++k) {
       const ProductSpec& p = spec.scenario().products[k];

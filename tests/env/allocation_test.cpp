@@ -1,7 +1,7 @@
 // The hot path allocates nothing: VectorEnv::step with the market env (autoreset included) and the
 // reference envs. Counted by replacing the global operator new in this test binary.
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <new>
 
@@ -21,16 +21,28 @@ void* operator new(std::size_t size) {
   if (void* p = std::malloc(size ? size : 1)) return p;
   throw std::bad_alloc();
 }
-void* operator new[](std::size_t size) { return operator new(size); }
+void* operator new[](std::size_t size) {
+  return operator new(size);
+}
 void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
   ++allocations;
   return std::malloc(size ? size : 1);
 }
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept { return operator new(size, tag); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
+  return operator new(size, tag);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 using namespace expanse;
 
@@ -51,7 +63,8 @@ long allocations_while_stepping(VectorEnv& envs, const Space& space, int steps) 
       const std::size_t a = envs.action_size();
       std::span<const std::uint8_t> mask;
       if (envs.mask_size() > 0) mask = {&buffers.action_masks[i * envs.mask_size()], envs.mask_size()};
-      sample_random_action(space, mask, rng, box ? std::span<std::int32_t>() : std::span<std::int32_t>(&indices[i * a], a),
+      sample_random_action(space, mask, rng,
+                           box ? std::span<std::int32_t>() : std::span<std::int32_t>(&indices[i * a], a),
                            box ? std::span<float>(&values[i * a], a) : std::span<float>());
     }
     envs.step(indices, values, buffers);
