@@ -205,7 +205,10 @@ const char* to_string(PartnerKind kind) {
 }
 
 Scenario load_scenario_text(const std::string& text, const std::string& source) {
-  const YAML::Node root = parse_yaml_document(text, source);
+  return load_scenario_document(parse_yaml_document(text, source), source);
+}
+
+Scenario load_scenario_document(const YAML::Node& root, const std::string& source) {
   Diagnostics diagnostics(source);
   Scenario s;
   s.source = source;
@@ -339,22 +342,24 @@ Scenario load_scenario_text(const std::string& text, const std::string& source) 
   return s;
 }
 
-Scenario load_scenario_file(const std::string& path) {
+std::string read_scenario_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UserError(Diagnostic{path, 0, 0, "", "cannot open the file"});
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw UserError(Diagnostic{path, 0, 0, "", "cannot read the file"});
-  return load_scenario_text(text.str(), path);
+  return text.str();
 }
+
+Scenario load_scenario_file(const std::string& path) { return load_scenario_text(read_scenario_file(path), path); }
 
 const char* default_scenario_name() {
   return "scenarios/asia-pacific.yaml (embedded)";
 }
 
-Scenario load_default_scenario() {
-  return load_scenario_text(embedded::default_scenario, default_scenario_name());
-}
+const char* default_scenario_text() { return embedded::default_scenario; }
+
+Scenario load_default_scenario() { return load_scenario_text(default_scenario_text(), default_scenario_name()); }
 
 Scenario load_world_scenario() {
   return load_scenario_text(embedded::world_scenario, "scenarios/world.yaml (embedded)");

@@ -1,0 +1,98 @@
+"""Spaces: Gymnasium's when gymnasium is importable, otherwise these plain equivalents with the
+same names, attributes (shape, dtype, n, nvec, low, high) and methods (contains, sample)."""
+import numpy as np
+
+try:
+    import gymnasium as _gymnasium
+except ImportError:  # the plain spaces below stand in
+    _gymnasium = None
+
+
+class Discrete:
+    def __init__(self, n):
+        self.n = int(n)
+        self.shape = ()
+        self.dtype = np.dtype(np.int64)
+        self._rng = np.random.default_rng()
+
+    def seed(self, seed=None):
+        self._rng = np.random.default_rng(seed)
+
+    def contains(self, x):
+        x = np.asarray(x)
+        return x.shape == () and np.issubdtype(x.dtype, np.integer) and 0 <= int(x) < self.n
+
+    def sample(self, mask=None):
+        if mask is None:
+            return np.int64(self._rng.integers(self.n))
+        allowed = np.flatnonzero(np.asarray(mask))
+        return np.int64(self._rng.choice(allowed)) if allowed.size else np.int64(0)
+
+    def __repr__(self):
+        return f"Discrete({self.n})"
+
+
+class MultiDiscrete:
+    def __init__(self, nvec):
+        self.nvec = np.asarray(nvec, dtype=np.int64)
+        self.shape = self.nvec.shape
+        self.dtype = np.dtype(np.int64)
+        self._rng = np.random.default_rng()
+
+    def seed(self, seed=None):
+        self._rng = np.random.default_rng(seed)
+
+    def contains(self, x):
+        x = np.asarray(x)
+        return (x.shape == self.shape and np.issubdtype(x.dtype, np.integer)
+                and bool(np.all(x >= 0)) and bool(np.all(x < self.nvec)))
+
+    def sample(self, mask=None):
+        return (self._rng.random(self.shape) * self.nvec).astype(np.int64)
+
+    def __repr__(self):
+        return f"MultiDiscrete({self.nvec.tolist()})"
+
+
+class Box:
+    def __init__(self, low, high, dtype=np.float32):
+        self.dtype = np.dtype(dtype)
+        self.low = np.asarray(low, dtype=self.dtype)
+        self.high = np.asarray(high, dtype=self.dtype)
+        self.shape = self.low.shape
+        self._rng = np.random.default_rng()
+
+    def seed(self, seed=None):
+        self._rng = np.random.default_rng(seed)
+
+    def contains(self, x):
+        x = np.asarray(x)
+        return (x.shape == self.shape and x.dtype == self.dtype
+                and bool(np.all(x >= self.low)) and bool(np.all(x <= self.high)))
+
+    def sample(self, mask=None):
+        return self._rng.uniform(self.low, self.high).astype(self.dtype)
+
+    def __repr__(self):
+        return f"Box({self.low.min()}, {self.high.max()}, {self.shape}, {self.dtype})"
+
+
+def from_description(d):
+    """A space from the C++ core's description ({"kind": ..., ...})."""
+    if d["kind"] == "discrete":
+        return _gymnasium.spaces.Discrete(d["n"]) if _gymnasium else Discrete(d["n"])
+    if d["kind"] == "multidiscrete":
+        return _gymnasium.spaces.MultiDiscrete(d["nvec"]) if _gymnasium else MultiDiscrete(d["nvec"])
+    if _gymnasium:
+        return _gymnasium.spaces.Box(low=d["low"], high=d["high"], dtype=np.float32)
+    return Box(d["low"], d["high"], np.float32)
+
+
+def batched(d, num_envs):
+    """The space of `num_envs` stacked actions or observations (as Gymnasium's batch_space)."""
+    if d["kind"] == "discrete":
+        return from_description({"kind": "multidiscrete", "nvec": np.full(num_envs, d["n"], dtype=np.int64)})
+    if d["kind"] == "multidiscrete":
+        return from_description({"kind": "multidiscrete", "nvec": np.tile(d["nvec"], (num_envs, 1))})
+    return from_description({"kind": "box", "low": np.tile(d["low"], (num_envs, 1)),
+                             "high": np.tile(d["high"], (num_envs, 1))})
