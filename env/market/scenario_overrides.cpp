@@ -1,5 +1,8 @@
 #include "env/market/scenario_overrides.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 #include "env/market/scenario_loader.hpp"
 #include "env/util/user_error.hpp"
 #include "env/util/yaml_reader.hpp"
@@ -43,6 +46,13 @@ Scenario load_scenario_with_overrides(const std::string& path, const std::string
         if (under(d.key_path, t)) d = Diagnostic{"overrides", 0, 0, d.key_path, d.message};
       if (d.file == source + " with overrides") d.file = source;
     }
+    // The problems of the overrides first (by key), then the file's (by position).
+    std::stable_sort(located.begin(), located.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      const bool ao = a.file == "overrides", bo = b.file == "overrides";
+      if (ao != bo) return ao;
+      if (ao) return a.key_path < b.key_path;
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
     throw UserError(located);
   }
 }
