@@ -13,7 +13,7 @@ import os
 import numpy as np
 from scipy import stats
 from sklearn import datasets
-from sklearn.cluster import KMeans
+from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import PolynomialFeatures
@@ -38,6 +38,11 @@ def main():
         if k == 3:
             for i, label in enumerate(km.labels_):
                 rows.append((f"iris_kmeans_label_{i}", label))
+
+    ward = AgglomerativeClustering(n_clusters=3, linkage="ward").fit(iris)
+    rows += [(f"iris_ward_label_{i}", label) for i, label in enumerate(ward.labels_)]
+    dbscan = DBSCAN(eps=0.5, min_samples=5).fit(iris)
+    rows += [(f"iris_dbscan_label_{i}", label) for i, label in enumerate(dbscan.labels_)]
 
     diabetes = datasets.load_diabetes()
     X, y = diabetes.data, diabetes.target

@@ -1,4 +1,4 @@
-// k-means and silhouette against scikit-learn 1.2.1 on iris (golden values), and recovery of
+// k-means, silhouette, Ward and DBSCAN against scikit-learn 1.2.1 on iris (golden values), and recovery of
 // planted segments.
 #include "analysis/kmeans.hpp"
 
@@ -6,7 +6,9 @@
 #include <map>
 #include <set>
 
+#include "analysis/dbscan.hpp"
 #include "analysis/silhouette.hpp"
+#include "analysis/ward.hpp"
 #include "tests/analysis/golden_values.hpp"
 
 using namespace expanse;
@@ -93,4 +95,21 @@ TEST_CASE("k-means refuses impossible requests with clear errors", "[analysis][k
   bad(1, 1) = std::nan("");
   CHECK_THROWS_WITH(kmeans(bad, {2}, rng), Catch::Contains("NaN"));
   CHECK_THROWS_AS(choose_k_by_silhouette(two, 2, 3, {}, rng), std::invalid_argument);
+}
+
+TEST_CASE("Ward clustering of iris equals scikit-learn's up to a permutation", "[analysis][ward]") {
+  const std::vector<int> labels = ward_clustering(iris(), 3);
+  std::vector<int> theirs;
+  for (std::size_t i = 0; i < labels.size(); ++i) theirs.push_back(static_cast<int>(golden("iris_ward_label_" + std::to_string(i))));
+  CHECK(adjusted_rand(labels, theirs) == Approx(1.0));
+  CHECK_THROWS_AS(ward_clustering(iris(), 0), std::invalid_argument);
+}
+
+TEST_CASE("DBSCAN of iris equals scikit-learn's, noise included", "[analysis][dbscan]") {
+  const std::vector<int> labels = dbscan(iris(), 0.5, 5);
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    INFO("point " << i);
+    CHECK(labels[i] == static_cast<int>(golden("iris_dbscan_label_" + std::to_string(i))));
+  }
+  CHECK_THROWS_AS(dbscan(iris(), 0.0, 5), std::invalid_argument);
 }
