@@ -13,7 +13,9 @@ std::vector<int> dbscan(const Eigen::MatrixXd& X, double eps, int min_samples) {
   for (Eigen::Index i = 0; i < n; ++i)
     for (Eigen::Index j = 0; j < n; ++j)
       if ((X.row(i) - X.row(j)).squaredNorm() <= eps2) neighbours[static_cast<std::size_t>(i)].push_back(j);
-  auto core = [&](Eigen::Index i) { return static_cast<int>(neighbours[static_cast<std::size_t>(i)].size()) >= min_samples; };
+  auto core = [&](Eigen::Index i) {
+    return static_cast<int>(neighbours[static_cast<std::size_t>(i)].size()) >= min_samples;
+  };
   std::vector<int> labels(static_cast<std::size_t>(n), -1);
   int cluster = 0;
   std::vector<Eigen::Index> stack;

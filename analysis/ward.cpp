@@ -15,7 +15,8 @@ struct Merge {
 };
 
 int find(std::vector<int>& parent, int i) {
-  while (parent[static_cast<std::size_t>(i)] != i) i = parent[static_cast<std::size_t>(i)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(i)])];
+  while (parent[static_cast<std::size_t>(i)] != i)
+    i = parent[static_cast<std::size_t>(i)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(i)])];
   return i;
 }
 
@@ -74,7 +75,9 @@ std::vector<int> ward_clustering(const Eigen::MatrixXd& X, int clusters) {
   std::stable_sort(merges.begin(), merges.end(), [](const Merge& x, const Merge& y) { return x.height < y.height; });
   std::vector<int> parent(static_cast<std::size_t>(n));
   std::iota(parent.begin(), parent.end(), 0);
-  for (int m = 0; m < n - clusters; ++m) parent[static_cast<std::size_t>(find(parent, merges[static_cast<std::size_t>(m)].b))] = find(parent, merges[static_cast<std::size_t>(m)].a);
+  for (int m = 0; m < n - clusters; ++m)
+    parent[static_cast<std::size_t>(find(parent, merges[static_cast<std::size_t>(m)].b))] =
+        find(parent, merges[static_cast<std::size_t>(m)].a);
   std::vector<int> labels(static_cast<std::size_t>(n)), label_of_root(static_cast<std::size_t>(n), -1);
   int next = 0;
   for (int i = 0; i < n; ++i) {

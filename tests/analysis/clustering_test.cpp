@@ -1,12 +1,11 @@
 // k-means, silhouette, Ward and DBSCAN against scikit-learn 1.2.1 on iris (golden values), and recovery of
 // planted segments.
-#include "analysis/kmeans.hpp"
-
 #include <catch2/catch.hpp>
 #include <map>
 #include <set>
 
 #include "analysis/dbscan.hpp"
+#include "analysis/kmeans.hpp"
 #include "analysis/silhouette.hpp"
 #include "analysis/ward.hpp"
 #include "tests/analysis/golden_values.hpp"
@@ -100,7 +99,8 @@ TEST_CASE("k-means refuses impossible requests with clear errors", "[analysis][k
 TEST_CASE("Ward clustering of iris equals scikit-learn's up to a permutation", "[analysis][ward]") {
   const std::vector<int> labels = ward_clustering(iris(), 3);
   std::vector<int> theirs;
-  for (std::size_t i = 0; i < labels.size(); ++i) theirs.push_back(static_cast<int>(golden("iris_ward_label_" + std::to_string(i))));
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    theirs.push_back(static_cast<int>(golden("iris_ward_label_" + std::to_string(i))));
   CHECK(adjusted_rand(labels, theirs) == Approx(1.0));
   CHECK_THROWS_AS(ward_clustering(iris(), 0), std::invalid_argument);
 }
