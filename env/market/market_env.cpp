@@ -1,5 +1,7 @@
 #include "env/market/market_env.hpp"
 
+#include "env/market/world_prior_file.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -32,7 +34,9 @@ ActionView parse_action_view(const std::string& text) {
 }
 
 MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view)
-    : MarketEnv(spec, view, default_world_prior(*spec)) {}
+    : MarketEnv(spec, view,
+                spec->scenario().priors.empty() ? default_world_prior(*spec)
+                                                : read_world_prior_file(spec->scenario().priors, *spec)) {}
 
 MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, WorldPrior prior)
     : spec_(std::move(spec)), prior_(std::move(prior)), view_(view) {

@@ -83,6 +83,10 @@ class MarketEnv final : public Env {
   double attainable_share(std::size_t r, std::size_t k) const { return share_[r * K_ + k]; }
   double potential(std::size_t r, std::size_t k) const { return potential_[r * K_ + k]; }
   double true_effectiveness(std::size_t j, std::size_t k) const { return effectiveness_[j * K_ + k]; }
+  // The episode's drawn world, for generating synthetic history and checking recovery.
+  double true_bass_p(std::size_t r) const { return 4.0 * bass_p_[r]; }  // annual
+  double true_bass_q(std::size_t r) const { return 4.0 * bass_q_[r]; }  // annual
+  double true_incumbent_attraction(std::size_t r) const { return incumbents_[r]; }
   // Bit m set when region r has been in mode m during the episode.
   std::uint8_t modes_used(std::size_t r) const { return modes_used_[r]; }
   int invalid_actions() const { return invalid_actions_; }

@@ -130,6 +130,7 @@ struct Scenario {
   int horizon = 40;
   double discount = 0.99;
   std::uint64_t seed = 1;  // for synthetic partners and generated regions (not episodes)
+  std::string priors;      // a priors file (`expanse fit`), resolved against the scenario's folder; "" = default
   CompanySpec company;
   std::vector<ProductSpec> products;
   std::vector<RegionSpec> regions;

@@ -221,6 +221,9 @@ Scenario load_scenario_document(const YAML::Node& root, const std::string& sourc
     in.integer("horizon", s.horizon, 1, 1000);
     in.number("discount", s.discount, 0, 1);
     in.seed("seed", s.seed);
+    in.text("priors", s.priors);
+    if (!s.priors.empty() && s.priors[0] != '/' && source.find('/') != std::string::npos && source.find(" (embedded)") == std::string::npos)
+      s.priors = source.substr(0, source.rfind('/') + 1) + s.priors;
 
     {
       const YAML::Node company_node = in.child("company");

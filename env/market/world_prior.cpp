@@ -15,6 +15,27 @@ double bass_fraction(double p, double q, double t) {
 
 }  // namespace
 
+void set_value_estimate(const MarketSpec& spec, std::size_t r, RegionPrior& rp) {
+  // A subsidiary entered today at the prior medians: margin on the customers a Bass curve reaches at
+  // mid-horizon, over the horizon, less fixed costs, per US$ of setup.
+  const ModelParams& m = spec.model();
+  const RegionModel& rm = spec.region(r);
+  const double years = spec.scenario().horizon / 4.0;
+  const double adopted = bass_fraction(rp.bass_p.median, rp.bass_q.median, years / 2);
+  const double company = std::exp(-m.theta_distance * rm.distance - rm.geographic_friction + m.subsidiary.utility);
+  double quarterly_margin = 0;
+  for (std::size_t k = 0; k < spec.product_count(); ++k) {
+    const ProductSpec& p = spec.scenario().products[k];
+    const double a = spec.product_attraction(k) * company;
+    const double share = a / (a + rp.incumbent_attraction.median + m.outside_attraction);
+    quarterly_margin += spec.potential_median(r, k) * rp.potential_multiplier.median * share * adopted * (p.price - p.unit_cost);
+  }
+  const double setup = rm.subsidiary_setup;
+  const double value = spec.scenario().horizon * (quarterly_margin - m.subsidiary.fixed * rm.cost_level) - setup;
+  rp.value_estimate = value / setup;
+  rp.value_uncertainty = std::abs(rp.value_estimate + 1) * rp.potential_multiplier.sigma;
+}
+
 WorldPrior default_world_prior(const MarketSpec& spec) {
   const ModelParams& m = spec.model();
   const double spread = m.prior_spread;
@@ -41,22 +62,7 @@ WorldPrior default_world_prior(const MarketSpec& spec) {
             ? LogNormalPrior{*fixed.incumbent_attraction, 0.0}
             : LogNormalPrior{m.incumbent_attraction * std::pow(c.gdp_usd / 1e12, 0.3), 0.3 * spread};
 
-    // Value estimate of a subsidiary entered today at prior medians: margin on the customers a
-    // Bass curve reaches at mid-horizon, over the horizon, less fixed costs, per US$ of setup.
-    const double years = spec.scenario().horizon / 4.0;
-    const double adopted = bass_fraction(rp.bass_p.median, rp.bass_q.median, years / 2);
-    const double company = std::exp(-m.theta_distance * rm.distance - rm.geographic_friction + m.subsidiary.utility);
-    double quarterly_margin = 0;
-    for (std::size_t k = 0; k < spec.product_count(); ++k) {
-      const ProductSpec& p = spec.scenario().products[k];
-      const double a = spec.product_attraction(k) * company;
-      const double share = a / (a + rp.incumbent_attraction.median + m.outside_attraction);
-      quarterly_margin += spec.potential_median(r, k) * share * adopted * (p.price - p.unit_cost);
-    }
-    const double setup = rm.subsidiary_setup;
-    const double value = spec.scenario().horizon * (quarterly_margin - m.subsidiary.fixed * rm.cost_level) - setup;
-    rp.value_estimate = value / setup;
-    rp.value_uncertainty = std::abs(rp.value_estimate + 1) * rp.potential_multiplier.sigma;
+    set_value_estimate(spec, r, rp);
   }
 
   prior.partners.resize(spec.partner_count());

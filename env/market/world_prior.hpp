@@ -40,5 +40,7 @@ struct WorldPrior {
 };
 
 WorldPrior default_world_prior(const MarketSpec& spec);
+// The value estimate and its uncertainty of region r from the prior's medians and spreads.
+void set_value_estimate(const MarketSpec& spec, std::size_t r, RegionPrior& prior);
 
 }  // namespace expanse

@@ -1,0 +1,247 @@
+#include "analysis/history.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "env/market/market_env.hpp"
+#include "env/util/rng.hpp"
+#include "env/util/user_error.hpp"
+#include "env/util/yaml_reader.hpp"
+
+namespace expanse {
+namespace {
+
+const std::vector<std::string> kColumns = {"entry",    "region",  "product", "mode",         "partner",
+                                           "quarter",  "adopters", "revenue", "partner_score"};
+const std::set<std::string> kRequired = {"entry", "region", "product", "mode", "quarter", "adopters"};
+const std::vector<std::string> kModes = {"pilot", "partner", "subsidiary"};
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream in(line);
+  for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
+  if (!line.empty() && line.back() == ',') cells.emplace_back();
+  return cells;
+}
+
+// Index of `id` in `ids`, or a located error with a suggestion.
+std::size_t find_id(const std::vector<std::string>& ids, const std::string& id, const char* what, Diagnostics& diagnostics,
+                    int line, int column, const std::string& key, bool& ok) {
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (ids[i] == id) return i;
+  std::string message = std::string("unknown ") + what + " \"" + id + "\"";
+  const std::string hint = closest_match(id, std::set<std::string>(ids.begin(), ids.end()));
+  if (!hint.empty()) message += " (did you mean \"" + hint + "\"?)";
+  diagnostics.add(line, column, key, message);
+  ok = false;
+  return 0;
+}
+
+}  // namespace
+
+History read_history_csv(const std::string& path, const Scenario& scenario) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError(Diagnostic{path, 0, 0, "", "cannot open the file"});
+  Diagnostics diagnostics(path);
+  History history;
+  history.source = path;
+  std::vector<std::string> regions, products, partners;
+  for (const auto& r : scenario.regions) regions.push_back(r.country.id);
+  for (const auto& p : scenario.products) products.push_back(p.id);
+  for (const auto& p : scenario.partners) partners.push_back(p.id);
+
+  std::string line;
+  int line_number = 0;
+  std::map<std::string, std::size_t> column;
+  std::map<std::string, std::size_t> entry_index;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find('\0') != std::string::npos) {
+      diagnostics.add(line_number, 1, "", "not a CSV text file (it contains NUL bytes)");
+      break;
+    }
+    if (line.empty()) continue;
+    if (line[0] == '#') {
+      if (line_number == 1 && line.find("synthetic") != std::string::npos) history.synthetic = true;
+      continue;
+    }
+    const std::vector<std::string> cells = split(line);
+    if (column.empty()) {  // the header
+      for (std::size_t c = 0; c < cells.size(); ++c) {
+        if (std::find(kColumns.begin(), kColumns.end(), cells[c]) == kColumns.end()) {
+          std::string message = "unknown column \"" + cells[c] + "\"";
+          const std::string hint = closest_match(cells[c], std::set<std::string>(kColumns.begin(), kColumns.end()));
+          if (!hint.empty()) message += " (did you mean \"" + hint + "\"?)";
+          diagnostics.add(line_number, 1, "header", message);
+        }
+        column[cells[c]] = c;
+      }
+      for (const auto& required : kRequired)
+        if (!column.count(required)) diagnostics.add(line_number, 1, "header", "missing column \"" + required + "\"");
+      if (!diagnostics.empty()) break;
+      continue;
+    }
+    // The column a cell starts at, for locating errors.
+    auto column_of = [&](std::size_t c) {
+      int col = 1;
+      for (std::size_t i = 0; i < c && i < cells.size(); ++i) col += static_cast<int>(cells[i].size()) + 1;
+      return col;
+    };
+    auto cell = [&](const std::string& name) -> std::string {
+      const auto it = column.find(name);
+      return it != column.end() && it->second < cells.size() ? cells[it->second] : std::string();
+    };
+    auto number = [&](const std::string& name, double lo, double hi, bool& ok) {
+      const std::string text = cell(name);
+      if (text.empty() || text == "NA") return static_cast<double>(NAN);
+      char* end = nullptr;
+      const double v = std::strtod(text.c_str(), &end);
+      if (end == text.c_str() || *end != '\0' || !std::isfinite(v) || v < lo || v > hi) {
+        std::ostringstream message;
+        message << "expected a number in [" << lo << ", " << hi << "], got \"" << text << "\"";
+        diagnostics.add(line_number, column_of(column[name]), name, message.str());
+        ok = false;
+      }
+      return v;
+    };
+    bool ok = true;
+    const std::size_t region = find_id(regions, cell("region"), "region", diagnostics, line_number,
+                                       column_of(column["region"]), "region", ok);
+    const std::size_t product = find_id(products, cell("product"), "product", diagnostics, line_number,
+                                        column_of(column["product"]), "product", ok);
+    const std::size_t mode = find_id(kModes, cell("mode"), "mode", diagnostics, line_number, column_of(column["mode"]), "mode", ok);
+    int partner = -1;
+    if (!cell("partner").empty())
+      partner = static_cast<int>(find_id(partners, cell("partner"), "partner", diagnostics, line_number,
+                                         column.count("partner") ? column_of(column["partner"]) : 1, "partner", ok));
+    const double quarter = number("quarter", 0, 1000, ok);
+    const double adopters = number("adopters", 0, 1e9, ok);
+    const double revenue = column.count("revenue") ? number("revenue", -1e9, 1e9, ok) : NAN;
+    const double score = column.count("partner_score") ? number("partner_score", 0, 1, ok) : NAN;
+    if (!ok) continue;
+    if (std::isnan(quarter)) {  // a partner performance record
+      if (partner < 0 || std::isnan(score)) {
+        diagnostics.add(line_number, column_of(column["quarter"]), "quarter",
+                        "empty, but the row is not a partner score (needs partner and partner_score)");
+        continue;
+      }
+      history.partner_scores.push_back({static_cast<std::size_t>(partner), product, score});
+      continue;
+    }
+    const std::string id = cell("entry");
+    auto [it, inserted] = entry_index.emplace(id, history.entries.size());
+    if (inserted) history.entries.push_back({id, region, product, kModes[mode], partner, {}});
+    HistoricalEntry& entry = history.entries[it->second];
+    if (entry.region != region || entry.product != product) {
+      diagnostics.add(line_number, 1, "entry", "entry \"" + id + "\" changes its region or product");
+      continue;
+    }
+    if (partner >= 0 && !std::isnan(score) && entry.quarters.empty())
+      history.partner_scores.push_back({static_cast<std::size_t>(partner), product, score});
+    if (!std::isnan(adopters)) entry.quarters.push_back({static_cast<int>(quarter), adopters, revenue});
+  }
+  if (column.empty() && diagnostics.empty()) diagnostics.add(0, 0, "", "the history is empty (no header, no rows)");
+  if (diagnostics.empty() && history.entries.empty() && history.partner_scores.empty())
+    diagnostics.add(0, 0, "", "the history has no entries");
+  diagnostics.throw_if_any();
+  for (auto& entry : history.entries)
+    std::sort(entry.quarters.begin(), entry.quarters.end(),
+              [](const EntryQuarter& a, const EntryQuarter& b) { return a.quarter < b.quarter; });
+  return history;
+}
+
+std::string history_to_csv(const History& history, const Scenario& scenario) {
+  std::ostringstream out;
+  out.precision(10);
+  if (history.synthetic) out << "# " << history.source << "\n";
+  for (std::size_t c = 0; c < kColumns.size(); ++c) out << (c ? "," : "") << kColumns[c];
+  out << "\n";
+  for (const auto& e : history.entries) {
+    const std::string partner = e.partner >= 0 ? scenario.partners[static_cast<std::size_t>(e.partner)].id : "";
+    for (const auto& q : e.quarters) {
+      out << e.id << ',' << scenario.regions[e.region].country.id << ',' << scenario.products[e.product].id << ','
+          << e.mode << ',' << partner << ',' << q.quarter << ',' << q.adopters << ',';
+      if (!std::isnan(q.revenue)) out << q.revenue;
+      out << ",\n";
+    }
+  }
+  int n = 0;
+  for (const auto& s : history.partner_scores) {
+    const PartnerSpec& p = scenario.partners[s.partner];
+    char id[16];
+    std::snprintf(id, sizeof id, "p%04d", ++n);
+    out << id << ',' << p.region << ',' << scenario.products[s.product].id << ",partner," << p.id << ",,,," << s.score << "\n";
+  }
+  return out.str();
+}
+
+History generate_history(const Scenario& scenario, std::uint64_t seed) {
+  History history;
+  history.synthetic = true;
+  history.source = "synthetic history, generated by expanse from scenario " + scenario.name + " (seed " +
+                   std::to_string(seed) + "); not real data";
+  const std::size_t K = scenario.products.size();
+  int entry_count = 0;
+  Scenario alone = scenario;
+  alone.company.initial_cash = 1e9;  // a peer's entry is observed whatever its finances
+  for (std::size_t r = 0; r < scenario.regions.size(); ++r) {
+    Rng rng(derive_seed(seed, r));
+    if (!rng.bernoulli(0.6)) continue;
+    // The region on its own (its partners kept): the past entry of a peer, in the region's true world.
+    Scenario one = alone;
+    one.regions = {scenario.regions[r]};
+    one.partners.clear();
+    std::vector<int> partner_of;  // index in `one` → index in the scenario
+    for (std::size_t j = 0; j < scenario.partners.size(); ++j)
+      if (scenario.partners[j].region == scenario.regions[r].country.id) {
+        one.partners.push_back(scenario.partners[j]);
+        partner_of.push_back(static_cast<int>(j));
+      }
+    MarketEnv env(std::make_shared<const MarketSpec>(one), ActionView::kDiscrete);
+    env.reset(derive_seed(seed ^ 0x4157, r));
+    const int choice = static_cast<int>(rng.below(one.partners.empty() ? 2 : 3));
+    const char* mode = choice == 0 ? "pilot" : choice == 1 ? "subsidiary" : "partner";
+    int partner = -1;
+    std::int32_t action = choice == 0 ? 2 : 3;  // 1 + op: pilot = 1, subsidiary = 2 (region 0)
+    if (choice == 2) {
+      const std::uint32_t j = rng.below(static_cast<std::uint32_t>(one.partners.size()));
+      action = static_cast<std::int32_t>(1 + kRegionOpCount + j);
+      partner = partner_of[j];
+    }
+    const int quarters = 8 + static_cast<int>(rng.below(13));
+    std::vector<HistoricalEntry> entries(K);
+    for (std::size_t k = 0; k < K; ++k) {
+      char id[16];
+      std::snprintf(id, sizeof id, "e%04d", ++entry_count);
+      entries[k] = {id, r, k, mode, partner, {}};
+    }
+    for (int t = 0; t < quarters; ++t) {
+      const StepResult result = env.step(t == 0 ? action : 0).result;
+      for (std::size_t k = 0; k < K; ++k) {
+        if (rng.bernoulli(0.1)) continue;  // a missing quarter
+        const double measured = env.adopters(0, k) * std::exp(0.05 * rng.normal());
+        const double revenue = env.adopters(0, k) * scenario.products[k].price;
+        entries[k].quarters.push_back({t, measured, revenue});
+      }
+      if (result.terminated || result.truncated || env.mode(0) == Mode::kNone) break;  // a failed partner ends it
+    }
+    for (auto& e : entries)
+      if (!e.quarters.empty()) history.entries.push_back(std::move(e));
+    // Peers' measured performance of this region's partners.
+    for (std::size_t j = 0; j < one.partners.size(); ++j)
+      for (std::size_t k = 0; k < K; ++k)
+        if (rng.bernoulli(0.4))
+          history.partner_scores.push_back(
+              {static_cast<std::size_t>(partner_of[j]), k,
+               std::clamp(env.true_effectiveness(j, k) + 0.05 * rng.normal(), 0.0, 1.0)});
+  }
+  return history;
+}
+
+}  // namespace expanse
