@@ -16,8 +16,8 @@
 namespace expanse {
 namespace {
 
-const std::vector<std::string> kColumns = {"entry",    "region",  "product", "mode",         "partner",
-                                           "quarter",  "adopters", "revenue", "partner_score"};
+const std::vector<std::string> kColumns = {"entry",   "region",   "product", "mode",         "partner",
+                                           "quarter", "adopters", "revenue", "partner_score"};
 const std::set<std::string> kRequired = {"entry", "region", "product", "mode", "quarter", "adopters"};
 const std::vector<std::string> kModes = {"pilot", "partner", "subsidiary"};
 
@@ -30,8 +30,8 @@ std::vector<std::string> split(const std::string& line) {
 }
 
 // Index of `id` in `ids`, or a located error with a suggestion.
-std::size_t find_id(const std::vector<std::string>& ids, const std::string& id, const char* what, Diagnostics& diagnostics,
-                    int line, int column, const std::string& key, bool& ok) {
+std::size_t find_id(const std::vector<std::string>& ids, const std::string& id, const char* what,
+                    Diagnostics& diagnostics, int line, int column, const std::string& key, bool& ok) {
   for (std::size_t i = 0; i < ids.size(); ++i)
     if (ids[i] == id) return i;
   std::string message = std::string("unknown ") + what + " \"" + id + "\"";
@@ -111,11 +111,12 @@ History read_history_csv(const std::string& path, const Scenario& scenario) {
       return v;
     };
     bool ok = true;
-    const std::size_t region = find_id(regions, cell("region"), "region", diagnostics, line_number,
-                                       column_of(column["region"]), "region", ok);
+    const std::size_t region =
+        find_id(regions, cell("region"), "region", diagnostics, line_number, column_of(column["region"]), "region", ok);
     const std::size_t product = find_id(products, cell("product"), "product", diagnostics, line_number,
                                         column_of(column["product"]), "product", ok);
-    const std::size_t mode = find_id(kModes, cell("mode"), "mode", diagnostics, line_number, column_of(column["mode"]), "mode", ok);
+    const std::size_t mode =
+        find_id(kModes, cell("mode"), "mode", diagnostics, line_number, column_of(column["mode"]), "mode", ok);
     int partner = -1;
     if (!cell("partner").empty())
       partner = static_cast<int>(find_id(partners, cell("partner"), "partner", diagnostics, line_number,
@@ -176,7 +177,8 @@ std::string history_to_csv(const History& history, const Scenario& scenario) {
     const PartnerSpec& p = scenario.partners[s.partner];
     char id[16];
     std::snprintf(id, sizeof id, "p%04d", ++n);
-    out << id << ',' << p.region << ',' << scenario.products[s.product].id << ",partner," << p.id << ",,,," << s.score << "\n";
+    out << id << ',' << p.region << ',' << scenario.products[s.product].id << ",partner," << p.id << ",,,," << s.score
+        << "\n";
   }
   return out.str();
 }
@@ -237,9 +239,8 @@ History generate_history(const Scenario& scenario, std::uint64_t seed) {
     for (std::size_t j = 0; j < one.partners.size(); ++j)
       for (std::size_t k = 0; k < K; ++k)
         if (rng.bernoulli(0.4))
-          history.partner_scores.push_back(
-              {static_cast<std::size_t>(partner_of[j]), k,
-               std::clamp(env.true_effectiveness(j, k) + 0.05 * rng.normal(), 0.0, 1.0)});
+          history.partner_scores.push_back({static_cast<std::size_t>(partner_of[j]), k,
+                                            std::clamp(env.true_effectiveness(j, k) + 0.05 * rng.normal(), 0.0, 1.0)});
   }
   return history;
 }

@@ -25,10 +25,10 @@ struct EntryQuarter {
 
 struct HistoricalEntry {
   std::string id;
-  std::size_t region = 0;   // index into the scenario's regions
-  std::size_t product = 0;  // index into its products
-  std::string mode;         // pilot, partner or subsidiary
-  int partner = -1;         // index into its partners, for partner entries
+  std::size_t region = 0;              // index into the scenario's regions
+  std::size_t product = 0;             // index into its products
+  std::string mode;                    // pilot, partner or subsidiary
+  int partner = -1;                    // index into its partners, for partner entries
   std::vector<EntryQuarter> quarters;  // by quarter, gaps allowed
 };
 

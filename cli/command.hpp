@@ -23,6 +23,8 @@ std::unique_ptr<Command> make_validate_command();
 std::unique_ptr<Command> make_describe_command();
 std::unique_ptr<Command> make_sim_command();
 std::unique_ptr<Command> make_fidelity_command();
+std::unique_ptr<Command> make_fit_command();
+std::unique_ptr<Command> make_segments_command();
 
 }  // namespace expanse::cli
 

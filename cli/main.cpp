@@ -16,6 +16,8 @@ std::vector<std::unique_ptr<Command>> registry() {
   commands.push_back(make_describe_command());
   commands.push_back(make_sim_command());
   commands.push_back(make_fidelity_command());
+  commands.push_back(make_fit_command());
+  commands.push_back(make_segments_command());
   return commands;
 }
 

@@ -41,8 +41,9 @@ WorldPrior read_world_prior_file(const std::string& path, const MarketSpec& spec
       diagnostics.add(in.child("format").Mark(), "format", "expected \"expanse-priors\", got \"" + format + "\"");
     in.integer("version", version, 0, 1000000, Need::kRequired);
     if (version != 0 && version != kPriorsFormatVersion)
-      diagnostics.add(in.child("version").Mark(), "version",
-                      "this build reads version " + std::to_string(kPriorsFormatVersion) + ", got " + std::to_string(version));
+      diagnostics.add(
+          in.child("version").Mark(), "version",
+          "this build reads version " + std::to_string(kPriorsFormatVersion) + ", got " + std::to_string(version));
     std::string scenario;
     in.text("scenario", scenario);
     in.child("source");
