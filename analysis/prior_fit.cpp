@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
 #include "analysis/bass_fit.hpp"
 #include "analysis/collaborative_filtering.hpp"
@@ -152,12 +153,23 @@ RegionFeatures region_features(const MarketSpec& spec) {
   return f;
 }
 
-Segmentation segment_regions(const MarketSpec& spec, std::uint64_t seed) {
+Segmentation segment_regions(const MarketSpec& spec, std::uint64_t seed, int k) {
   Segmentation s;
   const auto R = static_cast<int>(spec.region_count());
   s.labels.assign(static_cast<std::size_t>(R), 0);
-  if (R < 4) return s;
   Rng rng(derive_seed(seed, 0x5E9));
+  if (k > 0) {
+    if (k > R)
+      throw std::invalid_argument("k = " + std::to_string(k) + " segments is more than the " + std::to_string(R) +
+                                  " markets of the scenario");
+    const Eigen::MatrixXd Z = standardise(region_features(spec).values);
+    const KMeansResult r = kmeans(Z, {k}, rng);
+    s.k = k;
+    s.labels = r.labels;
+    s.silhouette = k >= 2 && k < R ? silhouette_score(Z, r.labels) : 0.0;
+    return s;
+  }
+  if (R < 4) return s;
   const KSelection chosen =
       choose_k_by_silhouette(standardise(region_features(spec).values), 2, std::min(8, R - 1), {}, rng);
   s.k = chosen.k;
@@ -166,13 +178,13 @@ Segmentation segment_regions(const MarketSpec& spec, std::uint64_t seed) {
   return s;
 }
 
-PriorFit fit_priors(const MarketSpec& spec, const History& history, std::uint64_t seed) {
+PriorFit fit_priors(const MarketSpec& spec, const History& history, std::uint64_t seed, int segments) {
   PriorFit fit;
   fit.history_source = history.source;
   fit.prior = default_world_prior(spec);
   fit.prior.source = "fitted by expanse fit from " + history.source;
   fit.features = region_features(spec);
-  fit.segments = segment_regions(spec, seed);
+  fit.segments = segment_regions(spec, seed, segments);
   const std::size_t R = spec.region_count();
   const Eigen::MatrixXd Z = standardise(fit.features.values);
 

@@ -25,9 +25,10 @@ struct Segmentation {
   double silhouette = 0;    // 0 when k = 1
   std::vector<int> labels;  // per region
 };
-// k-means over standardised features, k chosen by silhouette in [2, min(8, regions − 1)]; a single
-// segment when there are fewer than 4 regions.
-Segmentation segment_regions(const MarketSpec& spec, std::uint64_t seed);
+// k-means over standardised features. k = 0 ("auto"): chosen by silhouette in [2, min(8, regions − 1)],
+// a single segment when there are fewer than 4 regions. Throws std::invalid_argument when a given k
+// exceeds the number of regions.
+Segmentation segment_regions(const MarketSpec& spec, std::uint64_t seed, int k = 0);
 
 struct ParameterFit {
   std::string name;
@@ -53,6 +54,6 @@ struct PriorFit {
 };
 
 // Deterministic in `seed`. Throws UserError when the history has no usable entry.
-PriorFit fit_priors(const MarketSpec& spec, const History& history, std::uint64_t seed);
+PriorFit fit_priors(const MarketSpec& spec, const History& history, std::uint64_t seed, int segments = 0);
 
 }  // namespace expanse

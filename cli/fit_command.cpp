@@ -25,6 +25,19 @@ po::variables_map parse(const std::vector<std::string>& args, po::options_descri
   return vm;
 }
 
+// --k: "auto" (0) or a positive number of segments.
+int segment_count(const po::variables_map& vm) {
+  const std::string k = vm["k"].as<std::string>();
+  if (k == "auto") return 0;
+  try {
+    std::size_t used = 0;
+    const int n = std::stoi(k, &used);
+    if (used == k.size() && n >= 1) return n;
+  } catch (const std::exception&) {
+  }
+  throw po::error("--k must be auto or a positive whole number, got \"" + k + "\"");
+}
+
 class FitCommand final : public Command {
  public:
   std::string name() const override { return "fit"; }
@@ -54,7 +67,7 @@ class FitCommand final : public Command {
                                                 : generate_history(scenario, seed);
     if (vm.count("save-history"))
       write_file_atomically(vm["save-history"].as<std::string>(), history_to_csv(history, scenario));
-    const PriorFit fit = fit_priors(spec, history, seed);
+    const PriorFit fit = fit_priors(spec, history, seed, segment_count(vm));
     const std::string out_path = vm["out"].as<std::string>();
     write_file_atomically(out_path, world_prior_to_yaml(fit.prior, spec, fit.metrics_yaml(spec)));
 
@@ -79,7 +92,8 @@ class FitCommand final : public Command {
     o.add_options()("history", po::value<std::string>(), "history CSV (default: synthetic, from the scenario)")(
         "out", po::value<std::string>(), "the priors file to write")(
         "seed", po::value<std::uint64_t>()->default_value(1), "seed of the synthetic history and of the fit")(
-        "save-history", po::value<std::string>(), "also write the history used to this CSV");
+        "save-history", po::value<std::string>(), "also write the history used to this CSV")(
+        "k", po::value<std::string>()->default_value("auto"), "number of market segments, or auto (by silhouette)");
     return o;
   }
 };
@@ -98,10 +112,11 @@ class SegmentsCommand final : public Command {
 
   int run(const std::vector<std::string>& args) override {
     po::options_description o("options");
-    o.add_options()("seed", po::value<std::uint64_t>()->default_value(1), "seed of k-means");
+    o.add_options()("seed", po::value<std::uint64_t>()->default_value(1), "seed of k-means")(
+        "k", po::value<std::string>()->default_value("auto"), "number of segments, or auto (by silhouette)");
     const po::variables_map vm = parse(args, o);
     const MarketSpec spec(load_scenario_argument(vm["scenario"].as<std::string>()));
-    const Segmentation s = segment_regions(spec, vm["seed"].as<std::uint64_t>());
+    const Segmentation s = segment_regions(spec, vm["seed"].as<std::uint64_t>(), segment_count(vm));
     const RegionFeatures f = region_features(spec);
     std::printf("%s: %zu markets in %d segments (silhouette %.3f)\n\n", spec.scenario().name.c_str(),
                 spec.region_count(), s.k, s.silhouette);

@@ -60,6 +60,9 @@ int main(int argc, char** argv) {
     } catch (const expanse::UserError& e) {
       for (const auto& d : e.diagnostics()) std::cerr << d.str() << "\n";
       return kInvalidInput;
+    } catch (const std::invalid_argument& e) {  // an impossible request of an algorithm (k > markets, …)
+      std::cerr << "expanse " << name << ": " << e.what() << "\n";
+      return kInvalidInput;
     } catch (const boost::program_options::error& e) {
       std::cerr << "expanse " << name << ": " << e.what() << " (see `expanse help " << name << "`)\n";
       return kUsage;

@@ -37,6 +37,7 @@ struct StepResult {
   bool terminated = false;      // the episode reached a terminal state of the MDP
   bool truncated = false;       // the episode was cut by the time limit
   bool invalid_action = false;  // the action was not allowed and acted as a no-op
+  double shaping = 0.0;  // the part of `reward` that is reward shaping, not return (0 unless enabled)
   std::uint32_t events = 0;
 };
 

@@ -66,7 +66,7 @@ model:  # the calibration of MODEL.md; every value here is the documented defaul
   marketing_levels: [0, 0.5, 1.5, 4]
   risk: {shock_hazard: 0.01, shock_severity: 0.5, shock_duration: 4, fx: true}
   noise: {demand: 0.10, observation: 0.30, prior_spread: 1.0}
-  reward: {scale: 10.0, loss_penalty: 0.0, terminal_value_quarters: 0.0}
+  reward: {scale: 10.0, loss_penalty: 0.0, terminal_value_quarters: 0.0, shaping: false}
 """
 
 

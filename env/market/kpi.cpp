@@ -18,7 +18,7 @@ void KpiTracker::begin(const MarketEnv& env) {
 
 void KpiTracker::record(const MarketEnv& env, const StepResult& result) {
   const QuarterReport& q = env.last_quarter();
-  k_.discounted_return += discount_ * result.reward;
+  k_.discounted_return += discount_ * (result.reward - result.shaping);  // the true return
   k_.npv += discount_ * q.profit;
   discount_ *= gamma_;
   k_.revenue += q.revenue;

@@ -1,10 +1,10 @@
 #include "env/market/market_env.hpp"
 
-#include "env/market/world_prior_file.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+
+#include "env/market/world_prior_file.hpp"
 
 namespace expanse {
 namespace {
@@ -527,6 +527,7 @@ StepResult MarketEnv::step(const Action& action, std::span<float> observation) {
   const CompanySpec& company = spec_->scenario().company;
   last_ = QuarterReport{};
   last_.quarter = t_;
+  const double potential_before = m.shaping ? footprint_potential() : 0.0;
 
   const bool valid = apply_action(action);
   if (!valid) {
@@ -551,10 +552,30 @@ StepResult MarketEnv::step(const Action& action, std::span<float> observation) {
   }
   if (result.truncated) reward += m.terminal_value_quarters * std::max(0.0, last_operating_profit_);
   result.reward = reward / m.reward_scale;
+  if (m.shaping) {
+    // γΦ(s') − Φ(s), with Φ = 0 once the episode has terminated: optimal policies are unchanged.
+    const double potential_after = result.terminated ? 0.0 : footprint_potential();
+    result.shaping = spec_->scenario().discount * potential_after - potential_before;
+    result.reward += result.shaping;
+    last_.shaping = result.shaping;
+  }
   result.events = last_.events;
   last_.reward = result.reward;
   write_observation(observation);
   return result;
+}
+
+double MarketEnv::footprint_potential() const {
+  // A subsidiary in r is worth value_estimate × its setup cost; other modes the share of that
+  // their reach gives. Negative estimates count as zero: a footprint is never worth less than none.
+  double phi = 0;
+  const double full_reach = spec_->mode(Mode::kSubsidiary).reach;
+  for (std::size_t r = 0; r < R_; ++r) {
+    if (mode_[r] == Mode::kNone || full_reach <= 0) continue;
+    const double value = std::max(0.0, prior_.regions[r].value_estimate) * spec_->region(r).subsidiary_setup;
+    phi += value * spec_->mode(mode_[r]).reach / full_reach;
+  }
+  return phi / spec_->model().reward_scale;
 }
 
 // ---- 5. What the agent sees ---------------------------------------------------------------------

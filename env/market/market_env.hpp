@@ -39,6 +39,7 @@ struct QuarterReport {
   double profit = 0;
   double cash = 0;  // after the quarter
   double reward = 0;
+  double shaping = 0;  // included in reward; not part of the return
   std::uint32_t events = 0;
   bool invalid_action = false;
 };
@@ -92,6 +93,9 @@ class MarketEnv final : public Env {
   int invalid_actions() const { return invalid_actions_; }
   // The partner the MultiDiscrete and Box views sign: highest prior score, not failed; -1 if none.
   int best_available_partner(std::size_t r) const { return best_partner_[r]; }
+  // Φ(s): the prior's estimate of the value of the current footprint (reward units), the potential
+  // of the optional shaping (Ng, Harada & Russell 1999).
+  double footprint_potential() const;
 
  private:
   static constexpr std::size_t kGlobalFeatures = 3;

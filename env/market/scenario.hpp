@@ -112,6 +112,7 @@ struct ModelParams {
   double reward_scale = 10.0;
   double loss_penalty = 0.0;             // extra weight on losses in the reward (risk aversion)
   double terminal_value_quarters = 0.0;  // quarters of final operating profit added at truncation
+  bool shaping = false;  // potential-based shaping γΦ(s') − Φ(s), Φ = the prior's value of the footprint
 };
 
 struct CompanySpec {

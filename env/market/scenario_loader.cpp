@@ -173,6 +173,7 @@ void read_model(const YAML::Node& node, Diagnostics& diagnostics, ModelParams& m
     r.number("scale", m.reward_scale, 1e-6, 1e9);
     r.number("loss_penalty", m.loss_penalty, 0, 100);
     r.number("terminal_value_quarters", m.terminal_value_quarters, 0, 400);
+    r.flag("shaping", m.shaping);
   }
 }
 
@@ -222,7 +223,8 @@ Scenario load_scenario_document(const YAML::Node& root, const std::string& sourc
     in.number("discount", s.discount, 0, 1);
     in.seed("seed", s.seed);
     in.text("priors", s.priors);
-    if (!s.priors.empty() && s.priors[0] != '/' && source.find('/') != std::string::npos && source.find(" (embedded)") == std::string::npos)
+    if (!s.priors.empty() && s.priors[0] != '/' && source.find('/') != std::string::npos &&
+        source.find(" (embedded)") == std::string::npos)
       s.priors = source.substr(0, source.rfind('/') + 1) + s.priors;
 
     {
@@ -354,15 +356,21 @@ std::string read_scenario_file(const std::string& path) {
   return text.str();
 }
 
-Scenario load_scenario_file(const std::string& path) { return load_scenario_text(read_scenario_file(path), path); }
+Scenario load_scenario_file(const std::string& path) {
+  return load_scenario_text(read_scenario_file(path), path);
+}
 
 const char* default_scenario_name() {
   return "scenarios/asia-pacific.yaml (embedded)";
 }
 
-const char* default_scenario_text() { return embedded::default_scenario; }
+const char* default_scenario_text() {
+  return embedded::default_scenario;
+}
 
-Scenario load_default_scenario() { return load_scenario_text(default_scenario_text(), default_scenario_name()); }
+Scenario load_default_scenario() {
+  return load_scenario_text(default_scenario_text(), default_scenario_name());
+}
 
 Scenario load_world_scenario() {
   return load_scenario_text(embedded::world_scenario, "scenarios/world.yaml (embedded)");

@@ -28,7 +28,8 @@ void set_value_estimate(const MarketSpec& spec, std::size_t r, RegionPrior& rp) 
     const ProductSpec& p = spec.scenario().products[k];
     const double a = spec.product_attraction(k) * company;
     const double share = a / (a + rp.incumbent_attraction.median + m.outside_attraction);
-    quarterly_margin += spec.potential_median(r, k) * rp.potential_multiplier.median * share * adopted * (p.price - p.unit_cost);
+    quarterly_margin +=
+        spec.potential_median(r, k) * rp.potential_multiplier.median * share * adopted * (p.price - p.unit_cost);
   }
   const double setup = rm.subsidiary_setup;
   const double value = spec.scenario().horizon * (quarterly_margin - m.subsidiary.fixed * rm.cost_level) - setup;

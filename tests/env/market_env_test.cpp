@@ -244,3 +244,31 @@ TEST_CASE("Action spaces have the documented sizes", "[market]") {
   CHECK(std::get<MultiDiscrete>(MarketEnv(spec, ActionView::kMultiDiscrete).action_space()).nvec.size() == 2 * R);
   CHECK(std::get<Box>(MarketEnv(spec, ActionView::kBox).action_space()).low.size() == 2 * R);
 }
+
+TEST_CASE("Reward shaping is potential-based, off by default, and kept apart from the return", "[market]") {
+  Scenario shaped = test::scenario_spec("asia-pacific")->scenario();
+  shaped.model.shaping = true;
+  MarketEnv with(std::make_shared<const MarketSpec>(shaped), ActionView::kDiscrete);
+  MarketEnv without(test::scenario_spec("asia-pacific"), ActionView::kDiscrete);
+  RandomActor actor(with, 12);
+  with.reset(6);
+  without.reset(6);
+  const double gamma = shaped.discount;
+  double discounted_shaping = 0, discount = 1, phi_last = 0;
+  bool any = false;
+  for (int t = 0; t < shaped.horizon; ++t) {
+    const Action a = actor.next(with);
+    const StepResult s = with.step(a).result;
+    const StepResult u = without.step(a).result;
+    CHECK(u.shaping == 0.0);
+    CHECK(s.reward - s.shaping == Approx(u.reward).margin(1e-12));
+    any = any || s.shaping != 0.0;
+    discounted_shaping += discount * s.shaping;
+    discount *= gamma;
+    phi_last = s.terminated ? 0.0 : with.footprint_potential();
+    if (s.terminated || s.truncated) break;
+  }
+  CHECK(any);
+  // Σ γ^t F_t telescopes to γ^T Φ(s_T) − Φ(s_0), and Φ(s_0) = 0 (no footprint at the start).
+  CHECK(discounted_shaping == Approx(discount * phi_last).margin(1e-9));
+}

@@ -1,8 +1,9 @@
 // Scenario overrides (used by the Python package): merged into the file, validated like the file,
 // and their problems reported against "overrides".
+#include "env/market/scenario_overrides.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "env/market/scenario_overrides.hpp"
 #include "env/util/user_error.hpp"
 
 using namespace expanse;
