@@ -28,11 +28,17 @@ std::unique_ptr<Command> make_segments_command();
 
 }  // namespace expanse::cli
 
+#include <boost/program_options.hpp>
+
 #include "env/market/scenario.hpp"
 
 namespace expanse::cli {
 
 // The scenario named on the command line, or the embedded default when `path` is empty.
 Scenario load_scenario_argument(const std::string& path);
+
+// Parses `args` with `options` plus an optional positional SCENARIO (vm["scenario"], "" if absent).
+boost::program_options::variables_map parse_with_scenario(const std::vector<std::string>& args,
+                                                          boost::program_options::options_description options);
 
 }  // namespace expanse::cli

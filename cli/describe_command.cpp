@@ -24,13 +24,7 @@ class DescribeCommand final : public Command {
   }
 
   int run(const std::vector<std::string>& args) override {
-    po::options_description options;
-    options.add_options()("scenario", po::value<std::string>()->default_value(""));
-    po::positional_options_description positional;
-    positional.add("scenario", 1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
-    po::notify(vm);
+    const po::variables_map vm = parse_with_scenario(args, po::options_description());
 
     const Scenario scenario = load_scenario_argument(vm["scenario"].as<std::string>());
     const auto spec = std::make_shared<const MarketSpec>(scenario);

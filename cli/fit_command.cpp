@@ -15,15 +15,6 @@ namespace po = boost::program_options;
 namespace expanse::cli {
 namespace {
 
-po::variables_map parse(const std::vector<std::string>& args, po::options_description options) {
-  options.add_options()("scenario", po::value<std::string>()->default_value(""));
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
-  po::notify(vm);
-  return vm;
-}
 
 // --k: "auto" (0) or a positive number of segments.
 int segment_count(const po::variables_map& vm) {
@@ -57,7 +48,7 @@ class FitCommand final : public Command {
   }
 
   int run(const std::vector<std::string>& args) override {
-    const po::variables_map vm = parse(args, options());
+    const po::variables_map vm = parse_with_scenario(args, options());
     if (!vm.count("out")) throw po::error("--out PRIORS.yaml is required");
     const std::uint64_t seed = vm["seed"].as<std::uint64_t>();
     Scenario scenario = load_scenario_argument(vm["scenario"].as<std::string>());
@@ -114,7 +105,7 @@ class SegmentsCommand final : public Command {
     po::options_description o("options");
     o.add_options()("seed", po::value<std::uint64_t>()->default_value(1), "seed of k-means")(
         "k", po::value<std::string>()->default_value("auto"), "number of segments, or auto (by silhouette)");
-    const po::variables_map vm = parse(args, o);
+    const po::variables_map vm = parse_with_scenario(args, o);
     const MarketSpec spec(load_scenario_argument(vm["scenario"].as<std::string>()));
     const Segmentation s = segment_regions(spec, vm["seed"].as<std::uint64_t>(), segment_count(vm));
     const RegionFeatures f = region_features(spec);

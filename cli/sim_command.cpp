@@ -42,13 +42,7 @@ class SimCommand final : public Command {
   }
 
   int run(const std::vector<std::string>& args) override {
-    po::options_description all = options();
-    all.add_options()("scenario", po::value<std::string>()->default_value(""));
-    po::positional_options_description positional;
-    positional.add("scenario", 1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
+    const po::variables_map vm = parse_with_scenario(args, options());
 
     const std::string policy_name = vm["policy"].as<std::string>();
     if (policy_name != "random" && policy_name != "hold")

@@ -8,15 +8,22 @@ except ImportError:  # the plain spaces below stand in
     _gymnasium = None
 
 
-class Discrete:
-    def __init__(self, n):
-        self.n = int(n)
-        self.shape = ()
-        self.dtype = np.dtype(np.int64)
+class _Space:
+    """What every plain space shares: its own generator for sample(), reseeded by seed()."""
+
+    def __init__(self, shape, dtype):
+        self.shape = shape
+        self.dtype = np.dtype(dtype)
         self._rng = np.random.default_rng()
 
     def seed(self, seed=None):
         self._rng = np.random.default_rng(seed)
+
+
+class Discrete(_Space):
+    def __init__(self, n):
+        super().__init__((), np.int64)
+        self.n = int(n)
 
     def contains(self, x):
         x = np.asarray(x)
@@ -32,15 +39,10 @@ class Discrete:
         return f"Discrete({self.n})"
 
 
-class MultiDiscrete:
+class MultiDiscrete(_Space):
     def __init__(self, nvec):
         self.nvec = np.asarray(nvec, dtype=np.int64)
-        self.shape = self.nvec.shape
-        self.dtype = np.dtype(np.int64)
-        self._rng = np.random.default_rng()
-
-    def seed(self, seed=None):
-        self._rng = np.random.default_rng(seed)
+        super().__init__(self.nvec.shape, np.int64)
 
     def contains(self, x):
         x = np.asarray(x)
@@ -54,16 +56,12 @@ class MultiDiscrete:
         return f"MultiDiscrete({self.nvec.tolist()})"
 
 
-class Box:
+class Box(_Space):
     def __init__(self, low, high, dtype=np.float32):
-        self.dtype = np.dtype(dtype)
-        self.low = np.asarray(low, dtype=self.dtype)
+        low = np.asarray(low, dtype=dtype)
+        super().__init__(low.shape, dtype)
+        self.low = low
         self.high = np.asarray(high, dtype=self.dtype)
-        self.shape = self.low.shape
-        self._rng = np.random.default_rng()
-
-    def seed(self, seed=None):
-        self._rng = np.random.default_rng(seed)
 
     def contains(self, x):
         x = np.asarray(x)
