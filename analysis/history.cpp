@@ -192,6 +192,7 @@ History generate_history(const Scenario& scenario, std::uint64_t seed) {
   int entry_count = 0;
   Scenario alone = scenario;
   alone.company.initial_cash = 1e9;  // a peer's entry is observed whatever its finances
+  alone.priors.clear();              // the ground truth is drawn from the country data's default prior
   for (std::size_t r = 0; r < scenario.regions.size(); ++r) {
     Rng rng(derive_seed(seed, r));
     if (!rng.bernoulli(0.6)) continue;

@@ -28,10 +28,13 @@ Scenario quiet(Scenario s) {
   }
   s.company.initial_cash = 1e9;
   s.partners.clear();
+  s.priors.clear();  // a priors file names the partners just removed; quiet worlds use prior medians anyway
   return s;
 }
 
+// A subset of the regions (a priors file of the whole scenario no longer applies: the default prior does).
 Scenario with_regions(Scenario s, const std::vector<std::size_t>& keep) {
+  s.priors.clear();
   std::vector<RegionSpec> regions;
   for (std::size_t r : keep) regions.push_back(s.regions[r]);
   s.regions = std::move(regions);
