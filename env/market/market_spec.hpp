@@ -54,8 +54,8 @@ class MarketSpec {
 
   // Cross-country influence: region r hears from neighbours [begin, end) with weights δ_{rr'}.
   std::size_t neighbours_per_region() const { return neighbours_per_region_; }
-  const std::int32_t* neighbour_index(std::size_t r) const { return &neighbour_index_[r * neighbours_per_region_]; }
-  const double* neighbour_weight(std::size_t r) const { return &neighbour_weight_[r * neighbours_per_region_]; }
+  const std::int32_t* neighbour_index(std::size_t r) const { return neighbour_index_.data() + r * neighbours_per_region_; }
+  const double* neighbour_weight(std::size_t r) const { return neighbour_weight_.data() + r * neighbours_per_region_; }
   double pair_distance(std::size_t a, std::size_t b) const;  // D between two foreign regions
 
   std::size_t partner_region(std::size_t j) const { return partner_region_[j]; }
