@@ -5,7 +5,7 @@ import subprocess
 import sys
 import textwrap
 
-STUB = textwrap.dedent('''
+GYMNASIUM_STANDIN = textwrap.dedent('''
     import numpy as np
 
     class Env:
@@ -30,7 +30,7 @@ STUB = textwrap.dedent('''
                 super().__init__(nvec=np.asarray(nvec))
 ''')
 
-VECTOR_STUB = textwrap.dedent('''
+VECTOR_STANDIN = textwrap.dedent('''
     import enum
     class VectorEnv:
         pass
@@ -57,8 +57,8 @@ CHECK = textwrap.dedent('''
 def test_spaces_are_gymnasiums_when_it_is_importable(tmp_path):
     package = tmp_path / "gymnasium"
     (package / "vector").mkdir(parents=True)
-    (package / "__init__.py").write_text(STUB + "\nfrom gymnasium import vector\n")
-    (package / "vector" / "__init__.py").write_text(VECTOR_STUB)
+    (package / "__init__.py").write_text(GYMNASIUM_STANDIN + "\nfrom gymnasium import vector\n")
+    (package / "vector" / "__init__.py").write_text(VECTOR_STANDIN)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", "")])
     out = subprocess.run([sys.executable, "-c", CHECK], env=env, capture_output=True, text=True)
