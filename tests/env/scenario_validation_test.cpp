@@ -3,6 +3,7 @@
 #include <string>
 
 #include "env/market/scenario_loader.hpp"
+#include "env/util/rng.hpp"
 #include "env/util/user_error.hpp"
 
 using namespace expanse;
@@ -172,4 +173,42 @@ TEST_CASE("Every shipped scenario is valid", "[scenario]") {
   }
   CHECK(load_scenario_file(std::string(EXPANSE_SOURCE_DIR) + "/scenarios/world.yaml").regions.size() == 41);
   CHECK(load_default_scenario().name == "asia-pacific");
+}
+
+TEST_CASE("Mangled scenario files give located errors, never a crash or another exception", "[scenario]") {
+  // Random byte-level damage to a valid file: truncation, deletion, insertion of YAML syntax.
+  Rng rng(2024);
+  const std::string junk = ":-[]{}\"'#&*!|>%@`,?\n\t 0x1.5e400nan";
+  int accepted = 0, refused = 0;
+  for (int trial = 0; trial < 600; ++trial) {
+    std::string text = kValid;
+    const int edits = 1 + static_cast<int>(rng.below(4));
+    for (int e = 0; e < edits && !text.empty(); ++e) {
+      const std::size_t at = rng.below(static_cast<std::uint32_t>(text.size()));
+      switch (rng.below(3)) {
+        case 0: text.resize(at); break;
+        case 1: text.erase(at, 1 + rng.below(8)); break;
+        default: text.insert(at, 1, junk[rng.below(static_cast<std::uint32_t>(junk.size()))]);
+      }
+    }
+    try {
+      load_scenario_text(text, "mangled.yaml");
+      ++accepted;
+    } catch (const UserError& e) {
+      ++refused;
+      for (const auto& d : e.diagnostics()) {
+        INFO(d.str());
+        CHECK(d.str().rfind("mangled.yaml", 0) == 0);
+        CHECK(d.str().find('\n') == std::string::npos);  // one line per problem
+      }
+    }
+  }
+  CHECK(accepted + refused == 600);
+  CHECK(refused > 300);
+}
+
+TEST_CASE("Values are quoted on one line in messages", "[scenario]") {
+  const auto errors = errors_of(replace(kValid, "    lat: 36", "    lat: \"3\\n6\""));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "bad.yaml:13:10: regions[0].lat: expected a number in [-90, 90], got \"3\\n6\"");
 }
