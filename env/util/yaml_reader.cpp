@@ -73,10 +73,14 @@ int leading_spaces_depth(const std::string& text) {
 std::string quote(const std::string& s) {
   std::string shown;
   for (char c : s.size() > 40 ? s.substr(0, 37) : s) {
-    if (c == '\n') shown += "\\n";
-    else if (c == '\t') shown += "\\t";
-    else if (static_cast<unsigned char>(c) < 0x20) shown += '?';
-    else shown += c;
+    if (c == '\n')
+      shown += "\\n";
+    else if (c == '\t')
+      shown += "\\t";
+    else if (static_cast<unsigned char>(c) < 0x20)
+      shown += '?';
+    else
+      shown += c;
   }
   if (s.size() > 40) shown += "...";
   return "\"" + shown + "\"";
