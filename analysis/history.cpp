@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -45,6 +46,9 @@ std::size_t find_id(const std::vector<std::string>& ids, const std::string& id, 
 }  // namespace
 
 History read_history_csv(const std::string& path, const Scenario& scenario) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored))
+    throw UserError(Diagnostic{path, 0, 0, "", "is a directory, not a history CSV"});
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UserError(Diagnostic{path, 0, 0, "", "cannot open the file"});
   Diagnostics diagnostics(path);

@@ -37,6 +37,10 @@ namespace expanse::cli {
 // The scenario named on the command line, or the embedded default when `path` is empty.
 Scenario load_scenario_argument(const std::string& path);
 
+// --seed as a whole number in [0, 2^64); negative or malformed values are usage errors (Boost would
+// wrap "-1" around to 2^64 − 1).
+std::uint64_t seed_option(const boost::program_options::variables_map& vm);
+
 // Parses `args` with `options` plus an optional positional SCENARIO (vm["scenario"], "" if absent).
 boost::program_options::variables_map parse_with_scenario(const std::vector<std::string>& args,
                                                           boost::program_options::options_description options);

@@ -15,7 +15,6 @@ namespace po = boost::program_options;
 namespace expanse::cli {
 namespace {
 
-
 // --k: "auto" (0) or a positive number of segments.
 int segment_count(const po::variables_map& vm) {
   const std::string k = vm["k"].as<std::string>();
@@ -50,7 +49,7 @@ class FitCommand final : public Command {
   int run(const std::vector<std::string>& args) override {
     const po::variables_map vm = parse_with_scenario(args, options());
     if (!vm.count("out")) throw po::error("--out PRIORS.yaml is required");
-    const std::uint64_t seed = vm["seed"].as<std::uint64_t>();
+    const std::uint64_t seed = seed_option(vm);
     Scenario scenario = load_scenario_argument(vm["scenario"].as<std::string>());
     scenario.priors.clear();  // fit from the country data's default prior, never from an earlier fit
     const MarketSpec spec(scenario);
@@ -82,7 +81,7 @@ class FitCommand final : public Command {
     po::options_description o("options");
     o.add_options()("history", po::value<std::string>(), "history CSV (default: synthetic, from the scenario)")(
         "out", po::value<std::string>(), "the priors file to write")(
-        "seed", po::value<std::uint64_t>()->default_value(1), "seed of the synthetic history and of the fit")(
+        "seed", po::value<std::string>()->default_value("1"), "seed of the synthetic history and of the fit")(
         "save-history", po::value<std::string>(), "also write the history used to this CSV")(
         "k", po::value<std::string>()->default_value("auto"), "number of market segments, or auto (by silhouette)");
     return o;
@@ -103,11 +102,11 @@ class SegmentsCommand final : public Command {
 
   int run(const std::vector<std::string>& args) override {
     po::options_description o("options");
-    o.add_options()("seed", po::value<std::uint64_t>()->default_value(1), "seed of k-means")(
+    o.add_options()("seed", po::value<std::string>()->default_value("1"), "seed of k-means")(
         "k", po::value<std::string>()->default_value("auto"), "number of segments, or auto (by silhouette)");
     const po::variables_map vm = parse_with_scenario(args, o);
     const MarketSpec spec(load_scenario_argument(vm["scenario"].as<std::string>()));
-    const Segmentation s = segment_regions(spec, vm["seed"].as<std::uint64_t>(), segment_count(vm));
+    const Segmentation s = segment_regions(spec, seed_option(vm), segment_count(vm));
     const RegionFeatures f = region_features(spec);
     std::printf("%s: %zu markets in %d segments (silhouette %.3f)\n\n", spec.scenario().name.c_str(),
                 spec.region_count(), s.k, s.silhouette);

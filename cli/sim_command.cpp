@@ -50,7 +50,7 @@ class SimCommand final : public Command {
     const Policy policy = policy_name == "random" ? Policy::kRandom : Policy::kHold;
     const int episodes = vm["episodes"].as<int>();
     if (episodes < 1) throw po::error("--episodes must be at least 1");
-    const std::uint64_t seed = vm["seed"].as<std::uint64_t>();
+    const std::uint64_t seed = seed_option(vm);
     ActionView view;
     try {
       view = parse_action_view(vm["view"].as<std::string>());
@@ -77,7 +77,7 @@ class SimCommand final : public Command {
     o.add_options()("policy", po::value<std::string>()->default_value("random"),
                     "random (uniform over valid actions) or hold")("episodes", po::value<int>()->default_value(10),
                                                                    "number of episodes")(
-        "seed", po::value<std::uint64_t>()->default_value(1), "seed of the episodes and of the random policy")(
+        "seed", po::value<std::string>()->default_value("1"), "seed of the episodes and of the random policy")(
         "view", po::value<std::string>()->default_value("discrete"), "action view: discrete, multidiscrete or box")(
         "out", po::value<std::string>(), "write the per-quarter trajectory to this CSV file");
     return o;

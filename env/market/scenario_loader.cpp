@@ -1,5 +1,6 @@
 #include "env/market/scenario_loader.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -348,6 +349,9 @@ Scenario load_scenario_document(const YAML::Node& root, const std::string& sourc
 }
 
 std::string read_scenario_file(const std::string& path) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored))
+    throw UserError(Diagnostic{path, 0, 0, "", "is a directory, not a scenario file"});
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UserError(Diagnostic{path, 0, 0, "", "cannot open the file"});
   std::ostringstream text;
