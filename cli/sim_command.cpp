@@ -5,10 +5,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "agents/baselines/market_policy.hpp"
 #include "cli/command.hpp"
 #include "env/market/kpi.hpp"
 #include "env/market/market_env.hpp"
-#include "env/random_actions.hpp"
 #include "env/util/atomic_file.hpp"
 #include "env/util/rng.hpp"
 
@@ -16,17 +16,6 @@ namespace po = boost::program_options;
 
 namespace expanse::cli {
 namespace {
-
-enum class Policy { kRandom, kHold };
-
-// The action that changes nothing, in every view.
-void hold_action(const MarketEnv& env, std::span<std::int32_t> indices, std::span<float> values) {
-  std::fill(indices.begin(), indices.end(), 0);
-  if (env.view() == ActionView::kMultiDiscrete)
-    for (std::size_t r = 0; r < env.spec().region_count(); ++r) indices[2 * r + 1] = env.marketing_level(r);
-  std::fill(values.begin(), values.end(),
-            -0.25f);  // Box: commitment "keep", marketing level 1 is moot without presence
-}
 
 class SimCommand final : public Command {
  public:
@@ -45,9 +34,12 @@ class SimCommand final : public Command {
     const po::variables_map vm = parse_with_scenario(args, options());
 
     const std::string policy_name = vm["policy"].as<std::string>();
-    if (policy_name != "random" && policy_name != "hold")
-      throw po::error("--policy must be random or hold, got \"" + policy_name + "\"");
-    const Policy policy = policy_name == "random" ? Policy::kRandom : Policy::kHold;
+    std::unique_ptr<MarketPolicy> policy = make_baseline(policy_name);
+    if (!policy) {
+      std::string names;
+      for (const auto& n : baseline_names()) names += (names.empty() ? "" : ", ") + n;
+      throw po::error("--policy must be one of " + names + ", got \"" + policy_name + "\"");
+    }
     const int episodes = vm["episodes"].as<int>();
     if (episodes < 1) throw po::error("--episodes must be at least 1");
     const std::uint64_t seed = seed_option(vm);
@@ -61,7 +53,7 @@ class SimCommand final : public Command {
 
     const Scenario scenario = load_scenario_argument(vm["scenario"].as<std::string>());
     MarketEnv env(std::make_shared<const MarketSpec>(scenario), view);
-    const std::string csv = simulate(env, policy, episodes, seed, !out_path.empty());
+    const std::string csv = simulate(env, *policy, episodes, seed, !out_path.empty());
     if (!out_path.empty()) write_file_atomically(out_path, csv);
 
     std::printf("scenario %s, policy %s, view %s, %d episodes, seed %llu\n\n", scenario.name.c_str(),
@@ -83,12 +75,11 @@ class SimCommand final : public Command {
     return o;
   }
 
-  std::string simulate(MarketEnv& env, Policy policy, int episodes, std::uint64_t seed, bool trajectory) {
+  std::string simulate(MarketEnv& env, MarketPolicy& policy, int episodes, std::uint64_t seed, bool trajectory) {
     const MarketSpec& spec = env.spec();
     std::vector<float> obs(env.observation_size());
     std::vector<std::int32_t> indices(is_box(env.action_space()) ? 0 : flat_size(env.action_space()));
     std::vector<float> values(is_box(env.action_space()) ? flat_size(env.action_space()) : 0);
-    std::vector<std::uint8_t> mask(mask_size(env.action_space()));
     std::ostringstream csv;
     csv.precision(10);
     if (trajectory) {
@@ -99,18 +90,13 @@ class SimCommand final : public Command {
     }
     kpis_.clear();
     for (int e = 0; e < episodes; ++e) {
-      Rng policy_rng(derive_seed(seed ^ 0x9011C7ULL, static_cast<std::uint64_t>(e)));
+      policy.reset(derive_seed(seed ^ 0x9011C7ULL, static_cast<std::uint64_t>(e)));
       env.reset(derive_seed(seed, static_cast<std::uint64_t>(e)), obs);
       KpiTracker tracker;
       tracker.begin(env);
       bool done = false;
       while (!done) {
-        if (policy == Policy::kRandom) {
-          env.action_mask(mask);
-          sample_random_action(env.action_space(), mask, policy_rng, indices, values);
-        } else {
-          hold_action(env, indices, values);
-        }
+        policy.act(env, indices, values);
         const Action action{indices, values};
         const std::string described = trajectory ? env.describe_action(action) : std::string();
         const StepResult r = env.step(action, obs);

@@ -83,6 +83,7 @@ class MarketEnv final : public Env {
   double effective_market(std::size_t r, std::size_t k) const { return effective_market_[r * K_ + k]; }
   double attainable_share(std::size_t r, std::size_t k) const { return share_[r * K_ + k]; }
   double potential(std::size_t r, std::size_t k) const { return potential_[r * K_ + k]; }
+  double region_revenue(std::size_t r) const { return region_revenue_[r]; }  // last quarter, US$ m
   double true_effectiveness(std::size_t j, std::size_t k) const { return effectiveness_[j * K_ + k]; }
   // The episode's drawn world, for generating synthetic history and checking recovery.
   double true_bass_p(std::size_t r) const { return 4.0 * bass_p_[r]; }  // annual

@@ -1,0 +1,43 @@
+#pragma once
+// Baseline policies for the market env (MODEL.md; issue 6): the yardsticks a learning agent must
+// beat. A baseline may read the env itself, not only the observation — the planner looks ahead
+// with clone(), the heuristics read the prior's estimates — and acts in whichever action view the
+// env has. No LibTorch here.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "env/market/market_env.hpp"
+#include "env/util/rng.hpp"
+
+namespace expanse {
+
+class MarketPolicy {
+ public:
+  virtual ~MarketPolicy() = default;
+  virtual std::string name() const = 0;
+  virtual void reset(std::uint64_t seed) { (void)seed; }  // called at the start of every episode
+  // Writes the next action for `env`'s view: indices (Discrete, MultiDiscrete) or values (Box).
+  virtual void act(const MarketEnv& env, std::span<std::int32_t> indices, std::span<float> values) = 0;
+};
+
+// "random", "hold", "greedy-roi", "uppsala", "partner-greedy", "planner" (docs/baselines.md).
+std::vector<std::string> baseline_names();
+// nullptr for an unknown name.
+std::unique_ptr<MarketPolicy> make_baseline(const std::string& name);
+
+// One decision about one region; the heuristics issue a few per quarter, most important first.
+struct RegionOrder {
+  std::size_t region = 0;
+  ModeTarget target = ModeTarget::kKeep;
+  int marketing = -1;  // the level to set, −1 = unchanged
+};
+
+// Orders → an action of env's view. MultiDiscrete and Box carry every order; Discrete, one action a
+// quarter, carries the first order that is valid now.
+void encode_orders(const MarketEnv& env, const std::vector<RegionOrder>& orders, std::span<std::int32_t> indices,
+                   std::span<float> values);
+
+}  // namespace expanse
