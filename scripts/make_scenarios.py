@@ -197,10 +197,13 @@ def main():
     tiny_model = tiny_model.replace("noise: {demand: 0.10, observation: 0.30, prior_spread: 1.0}",
                                     "noise: {demand: 0.0, observation: 0.0, prior_spread: 0.0}")
     tiny_products = ("products:\n"
-                     "  - {id: nlp, name: Natural-language processing, price: 20, unit_cost: 6, quality: 0.80, market_scale: 0.0100}\n")
+                     "  - {id: nlp, name: Natural-language processing, price: 20, unit_cost: 6, quality: 0.80, market_scale: 0.03}\n")
+    # A fast-diffusing product (p, q fixed above the central values) so that entering pays within the
+    # short horizon; the search for the exact optimum is then a real choice of where, how and when.
+    fast = {i: {"bass_p": 0.08, "bass_q": 0.6} for i in ["SGP", "MYS", "THA"]}
     write("tiny.yaml", scenario(
-        "tiny", "Three markets, one product, no noise and no partners: deterministic, small enough to solve exactly.",
-        [by_id[i] for i in ["SGP", "MYS", "THA"]], home, 3, products=tiny_products, model=tiny_model,
+        "tiny", "Three markets, one fast-diffusing product, no noise and no partners: deterministic, solvable exactly.",
+        [by_id[i] for i in ["SGP", "MYS", "THA"]], home, 3, overrides=fast, products=tiny_products, model=tiny_model,
         horizon=20, partners=0))
 
     generated = "generator:  # synthetic regions whose features follow the spread of the country data\n  regions: 1000\n  seed: 5\n"

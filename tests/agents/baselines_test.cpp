@@ -2,6 +2,7 @@
 // the heuristics against the planner (an upper reference with the true model).
 #include <catch2/catch.hpp>
 
+#include "agents/baselines/exhaustive_plan.hpp"
 #include "agents/baselines/market_policy.hpp"
 #include "env/market/kpi.hpp"
 #include "tests/env/market_test_support.hpp"
@@ -87,4 +88,24 @@ TEST_CASE("In the Discrete view, orders become the first valid action", "[baseli
   CHECK(action == 1 + kRegionOpCount * 1 + static_cast<std::int32_t>(RegionOp::kPilot));
   encode_orders(env, {}, std::span<std::int32_t>(&action, 1), {});
   CHECK(action == 0);
+}
+
+TEST_CASE("The exhaustive plan is optimal for tiny.yaml: no baseline does better", "[baselines][optimum]") {
+  const Scenario& tiny = test::scenario_spec("tiny")->scenario();
+  const EntryPlan best = exhaustive_entry_plan(tiny, 0);
+  CHECK(best.plans_searched == 41 * 41 * 41);  // never, or pilot / subsidiary in one of 20 quarters
+  CHECK(best.discounted_return > 0);
+  // The plan replays to its value, and no baseline (all deterministic here) beats it.
+  CHECK(plan_return(*test::scenario_spec("tiny"), best.regions, 0) == best.discounted_return);
+  for (const std::string& name : baseline_names()) {
+    const Run run = play(name, ActionView::kMultiDiscrete, 0, "tiny");
+    double discounted = 0, discount = 1;
+    for (double r : run.rewards) {
+      discounted += discount * r;
+      discount *= tiny.discount;
+    }
+    INFO(name << ": " << discounted << " vs the optimum " << best.discounted_return);
+    CHECK(discounted <= best.discounted_return + 1e-9);
+  }
+  CHECK_THROWS_AS(exhaustive_entry_plan(test::scenario_spec("asia-pacific")->scenario(), 0), std::invalid_argument);
 }
