@@ -7,6 +7,7 @@ namespace expanse {
 
 double plan_return(const MarketSpec& spec, const std::vector<EntryPlan::Entry>& plan, std::uint64_t seed) {
   static thread_local std::vector<std::int32_t> action;
+  // A non-owning pointer (the aliasing constructor with no owner): the caller's spec outlives the env.
   MarketEnv env(std::shared_ptr<const MarketSpec>(std::shared_ptr<const MarketSpec>(), &spec), ActionView::kMultiDiscrete);
   env.reset(seed);
   action.assign(2 * spec.region_count(), 0);

@@ -114,7 +114,8 @@ void encode_orders(const MarketEnv& env, const std::vector<RegionOrder>& orders,
       }
       return;
     case ActionView::kDiscrete: {
-      std::vector<std::uint8_t> mask(mask_size(env.action_space()));
+      static thread_local std::vector<std::uint8_t> mask;  // reused: the planner encodes every rollout step
+      mask.resize(mask_size(env.action_space()));
       env.action_mask(mask);
       indices[0] = 0;
       for (const RegionOrder& o : orders) {
