@@ -160,7 +160,7 @@ std::string closest_match(const std::string& word, const std::set<std::string>& 
 
 std::string describe_node(const YAML::Node& node) {
   if (!node || node.IsNull()) return "nothing";
-  if (node.IsSequence()) return "a list";
+  if (node.IsSequence()) return node.size() == 0 ? "an empty list" : "a list";
   if (node.IsMap()) return "a mapping";
   return quote(node.Scalar());
 }

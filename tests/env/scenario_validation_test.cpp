@@ -212,3 +212,9 @@ TEST_CASE("Values are quoted on one line in messages", "[scenario]") {
   REQUIRE(errors.size() == 1);
   CHECK(errors[0] == "bad.yaml:13:10: regions[0].lat: expected a number in [-90, 90], got \"3\\n6\"");
 }
+
+TEST_CASE("An empty list is called empty", "[scenario]") {
+  const auto errors = errors_of(replace(kValid, "products:\n  - {id: nlp, price: 20, unit_cost: 6}", "products: []"));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "bad.yaml:6:11: products: expected a non-empty list of products, got an empty list");
+}
