@@ -25,6 +25,8 @@ std::unique_ptr<Command> make_sim_command();
 std::unique_ptr<Command> make_fidelity_command();
 std::unique_ptr<Command> make_fit_command();
 std::unique_ptr<Command> make_segments_command();
+std::unique_ptr<Command> make_train_command();
+std::unique_ptr<Command> make_eval_command();
 
 }  // namespace expanse::cli
 

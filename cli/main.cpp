@@ -18,6 +18,8 @@ std::vector<std::unique_ptr<Command>> registry() {
   commands.push_back(make_fidelity_command());
   commands.push_back(make_fit_command());
   commands.push_back(make_segments_command());
+  commands.push_back(make_train_command());
+  commands.push_back(make_eval_command());
   return commands;
 }
 

@@ -30,7 +30,12 @@ std::span<float> VectorBuffers::final_observation(std::size_t i) {
 }
 
 VectorEnv::VectorEnv(const Env& prototype, std::size_t num_envs)
-    : env_seeds_(num_envs), episodes_started_(num_envs), running_returns_(num_envs), running_lengths_(num_envs) {
+    : env_seeds_(num_envs),
+      episodes_started_(num_envs),
+      running_returns_(num_envs),
+      running_lengths_(num_envs),
+      journal_indices_(num_envs),
+      journal_values_(num_envs) {
   if (num_envs == 0) throw std::invalid_argument("VectorEnv needs at least one environment");
   envs_.reserve(num_envs);
   for (std::size_t i = 0; i < num_envs; ++i) envs_.push_back(prototype.clone());
@@ -44,6 +49,8 @@ void VectorEnv::start_episode(std::size_t i, VectorBuffers& out) {
   envs_[i]->reset(derive_seed(env_seeds_[i], episodes_started_[i]++), out.observation(i));
   running_returns_[i] = 0.0;
   running_lengths_[i] = 0;
+  journal_indices_[i].clear();
+  journal_values_[i].clear();
   if (mask_size_ > 0)
     envs_[i]->action_mask(std::span<std::uint8_t>(out.action_masks).subspan(i * mask_size_, mask_size_));
 }
@@ -69,6 +76,10 @@ void VectorEnv::step(std::span<const std::int32_t> indices, std::span<const floa
       action.values = values.subspan(i * action_size_, action_size_);
     else
       action.indices = indices.subspan(i * action_size_, action_size_);
+    if (recording_) {
+      journal_indices_[i].insert(journal_indices_[i].end(), action.indices.begin(), action.indices.end());
+      journal_values_[i].insert(journal_values_[i].end(), action.values.begin(), action.values.end());
+    }
     const StepResult r = envs_[i]->step(action, out.observation(i));
     out.rewards[i] = r.reward;
     out.terminated[i] = r.terminated;
@@ -87,6 +98,50 @@ void VectorEnv::step(std::span<const std::int32_t> indices, std::span<const floa
       envs_[i]->action_mask(std::span<std::uint8_t>(out.action_masks).subspan(i * mask_size_, mask_size_));
     }
   }
+}
+
+VectorEnvState VectorEnv::state() const {
+  if (!recording_) throw std::logic_error("VectorEnv::state needs record_actions(true) from the reset on");
+  return {env_seeds_, episodes_started_, journal_indices_, journal_values_};
+}
+
+void VectorEnv::restore(const VectorEnvState& state, VectorBuffers& out) {
+  const std::size_t n = envs_.size();
+  if (state.env_seeds.size() != n || state.episodes_started.size() != n || state.indices.size() != n ||
+      state.values.size() != n)
+    throw std::invalid_argument("VectorEnv::restore: the state is for a different number of envs");
+  const bool was_recording = recording_;
+  recording_ = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (state.episodes_started[i] == 0) throw std::invalid_argument("VectorEnv::restore: env was never reset");
+    env_seeds_[i] = state.env_seeds[i];
+    episodes_started_[i] = state.episodes_started[i] - 1;
+    start_episode(i, out);
+    const std::size_t per_step = action_size_;
+    const auto& journal_length = box_actions_ ? state.values[i].size() : state.indices[i].size();
+    if (per_step == 0 || journal_length % per_step != 0)
+      throw std::invalid_argument("VectorEnv::restore: a journal does not hold whole actions");
+    for (std::size_t t = 0; t < journal_length / per_step; ++t) {
+      Action action;
+      if (box_actions_)
+        action.values = std::span<const float>(state.values[i]).subspan(t * per_step, per_step);
+      else
+        action.indices = std::span<const std::int32_t>(state.indices[i]).subspan(t * per_step, per_step);
+      journal_indices_[i].insert(journal_indices_[i].end(), action.indices.begin(), action.indices.end());
+      journal_values_[i].insert(journal_values_[i].end(), action.values.begin(), action.values.end());
+      const StepResult r = envs_[i]->step(action, out.observation(i));
+      running_returns_[i] += r.reward;
+      ++running_lengths_[i];
+      if (r.terminated || r.truncated)
+        throw std::invalid_argument("VectorEnv::restore: replaying the journal ended an episode (not this env's state)");
+    }
+    if (mask_size_ > 0)
+      envs_[i]->action_mask(std::span<std::uint8_t>(out.action_masks).subspan(i * mask_size_, mask_size_));
+    out.rewards[i] = 0.0;
+    out.terminated[i] = out.truncated[i] = out.invalid_actions[i] = 0;
+    out.events[i] = 0;
+  }
+  recording_ = was_recording;
 }
 
 }  // namespace expanse

@@ -14,6 +14,16 @@ namespace expanse {
 
 class VectorEnv;
 
+// What it takes to rebuild a VectorEnv mid-episode: every env is deterministic given its episode
+// seed and the actions since that episode began, so the state is the seeds plus those actions.
+// Saved by training checkpoints; replayed by VectorEnv::restore.
+struct VectorEnvState {
+  std::vector<std::uint64_t> env_seeds;
+  std::vector<std::uint64_t> episodes_started;
+  std::vector<std::vector<std::int32_t>> indices;  // per env, the episode's actions so far (row after row)
+  std::vector<std::vector<float>> values;
+};
+
 // Caller-owned buffers, sized once for a VectorEnv. Row i of every array belongs to env i.
 struct VectorBuffers {
   explicit VectorBuffers(const VectorEnv& envs);
@@ -49,6 +59,13 @@ class VectorEnv {
   // Discrete/MultiDiscrete views read `indices` (E × action_size), Box reads `values`.
   void step(std::span<const std::int32_t> indices, std::span<const float> values, VectorBuffers& out);
 
+  // Keeping the actions of the running episodes makes state() possible; off by default. The journal
+  // reuses its memory from one episode to the next.
+  void record_actions(bool on) { recording_ = on; }
+  VectorEnvState state() const;
+  // Rebuilds the envs (and `out`'s observations and masks) from a state saved by state().
+  void restore(const VectorEnvState& state, VectorBuffers& out);
+
  private:
   void start_episode(std::size_t i, VectorBuffers& out);
 
@@ -61,6 +78,9 @@ class VectorEnv {
   std::size_t action_size_ = 0;
   std::size_t mask_size_ = 0;
   bool box_actions_ = false;
+  bool recording_ = false;
+  std::vector<std::vector<std::int32_t>> journal_indices_;
+  std::vector<std::vector<float>> journal_values_;
 };
 
 }  // namespace expanse

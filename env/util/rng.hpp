@@ -2,6 +2,7 @@
 // The project's one random number generator. Hand-written (xoshiro256** seeded by splitmix64,
 // normals by inverse CDF) rather than <random> because the standard distributions are
 // implementation-defined: the same seed must give the same bits on every compiler and libc.
+#include <array>
 #include <cmath>
 #include <cstdint>
 
@@ -83,6 +84,12 @@ class Rng {
   }
 
   friend bool operator==(const Rng&, const Rng&) = default;
+
+  // The generator's complete state, for checkpoints.
+  std::array<std::uint64_t, 4> state() const { return {state_[0], state_[1], state_[2], state_[3]}; }
+  void set_state(const std::array<std::uint64_t, 4>& state) {
+    for (int i = 0; i < 4; ++i) state_[i] = state[i];
+  }
 
  private:
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

@@ -1,0 +1,219 @@
+#include "agents/rl/agent_config.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include "env/util/yaml_reader.hpp"
+
+namespace expanse::agents {
+
+const char* to_string(Algorithm algorithm) {
+  switch (algorithm) {
+    case Algorithm::kDqn: return "dqn";
+    case Algorithm::kPpo: return "ppo";
+    case Algorithm::kSac: return "sac";
+  }
+  return "?";
+}
+
+Algorithm parse_algorithm(const std::string& text) {
+  if (text == "dqn") return Algorithm::kDqn;
+  if (text == "ppo") return Algorithm::kPpo;
+  if (text == "sac") return Algorithm::kSac;
+  throw std::invalid_argument("unknown algorithm \"" + text + "\" (dqn, ppo or sac)");
+}
+
+PpoConfig ppo_continuous_defaults() {
+  PpoConfig c;
+  c.learning_rate = 3e-4;
+  c.num_envs = 1;
+  c.num_steps = 2048;
+  c.num_minibatches = 32;
+  c.update_epochs = 10;
+  c.ent_coef = 0.0;
+  return c;
+}
+
+SacConfig sac_discrete_defaults() {
+  SacConfig c;
+  c.batch_size = 64;
+  c.learning_starts = 20'000;
+  c.policy_lr = 3e-4;
+  c.q_lr = 3e-4;
+  c.update_frequency = 4;
+  c.target_network_frequency = 8'000;
+  c.tau = 1.0;
+  c.adam_eps = 1e-4;
+  return c;
+}
+
+AgentConfig default_agent_config(Algorithm algorithm, bool box_actions) {
+  AgentConfig config;
+  config.algorithm = algorithm;
+  if (box_actions) config.ppo = ppo_continuous_defaults();
+  if (!box_actions) config.sac = sac_discrete_defaults();
+  return config;
+}
+
+int AgentConfig::num_envs() const {
+  switch (algorithm) {
+    case Algorithm::kDqn: return dqn.num_envs;
+    case Algorithm::kPpo: return ppo.num_envs;
+    case Algorithm::kSac: return 1;
+  }
+  return 1;
+}
+
+namespace {
+
+// One hyperparameter: its YAML key and where it lives. Reading and writing share this list, so a
+// snapshot always round-trips.
+struct Field {
+  const char* key;
+  double* real = nullptr;
+  int* integer = nullptr;
+  bool* flag = nullptr;
+  std::vector<int>* layers = nullptr;
+  double lo = 0, hi = 0;
+};
+
+constexpr int kMaxInt = 2'000'000'000;
+
+std::vector<Field> fields_of(AgentConfig& c) {
+  std::vector<Field> f{
+      {.key = "eval_episodes", .integer = &c.eval_episodes, .lo = 1, .hi = 100'000},
+      {.key = "checkpoint_interval", .integer = &c.checkpoint_interval, .lo = 0, .hi = kMaxInt},
+  };
+  auto add = [&f](std::initializer_list<Field> more) { f.insert(f.end(), more); };
+  switch (c.algorithm) {
+    case Algorithm::kDqn: {
+      DqnConfig& d = c.dqn;
+      add({{.key = "learning_rate", .real = &d.learning_rate, .lo = 0, .hi = 10},
+           {.key = "num_envs", .integer = &d.num_envs, .lo = 1, .hi = 4096},
+           {.key = "buffer_size", .integer = &d.buffer_size, .lo = 1, .hi = 100'000'000},
+           {.key = "gamma", .real = &d.gamma, .lo = 0, .hi = 1},
+           {.key = "tau", .real = &d.tau, .lo = 0, .hi = 1},
+           {.key = "target_network_frequency", .integer = &d.target_network_frequency, .lo = 1, .hi = kMaxInt},
+           {.key = "batch_size", .integer = &d.batch_size, .lo = 1, .hi = 1'000'000},
+           {.key = "start_e", .real = &d.start_e, .lo = 0, .hi = 1},
+           {.key = "end_e", .real = &d.end_e, .lo = 0, .hi = 1},
+           {.key = "exploration_fraction", .real = &d.exploration_fraction, .lo = 0, .hi = 1},
+           {.key = "learning_starts", .integer = &d.learning_starts, .lo = 0, .hi = kMaxInt},
+           {.key = "train_frequency", .integer = &d.train_frequency, .lo = 1, .hi = kMaxInt},
+           {.key = "double_dqn", .flag = &d.double_dqn},
+           {.key = "huber_loss", .flag = &d.huber_loss},
+           {.key = "max_grad_norm", .real = &d.max_grad_norm, .lo = 0, .hi = 1e9},
+           {.key = "hidden", .layers = &d.hidden}});
+      break;
+    }
+    case Algorithm::kPpo: {
+      PpoConfig& p = c.ppo;
+      add({{.key = "learning_rate", .real = &p.learning_rate, .lo = 0, .hi = 10},
+           {.key = "num_envs", .integer = &p.num_envs, .lo = 1, .hi = 4096},
+           {.key = "num_steps", .integer = &p.num_steps, .lo = 1, .hi = 1'000'000},
+           {.key = "anneal_lr", .flag = &p.anneal_lr},
+           {.key = "gamma", .real = &p.gamma, .lo = 0, .hi = 1},
+           {.key = "gae_lambda", .real = &p.gae_lambda, .lo = 0, .hi = 1},
+           {.key = "num_minibatches", .integer = &p.num_minibatches, .lo = 1, .hi = 1'000'000},
+           {.key = "update_epochs", .integer = &p.update_epochs, .lo = 1, .hi = 10'000},
+           {.key = "norm_adv", .flag = &p.norm_adv},
+           {.key = "clip_coef", .real = &p.clip_coef, .lo = 0, .hi = 10},
+           {.key = "clip_vloss", .flag = &p.clip_vloss},
+           {.key = "ent_coef", .real = &p.ent_coef, .lo = 0, .hi = 10},
+           {.key = "vf_coef", .real = &p.vf_coef, .lo = 0, .hi = 100},
+           {.key = "max_grad_norm", .real = &p.max_grad_norm, .lo = 0, .hi = 1e9},
+           {.key = "target_kl", .real = &p.target_kl, .lo = 0, .hi = 100},
+           {.key = "hidden", .layers = &p.hidden}});
+      break;
+    }
+    case Algorithm::kSac: {
+      SacConfig& s = c.sac;
+      add({{.key = "buffer_size", .integer = &s.buffer_size, .lo = 1, .hi = 100'000'000},
+           {.key = "gamma", .real = &s.gamma, .lo = 0, .hi = 1},
+           {.key = "tau", .real = &s.tau, .lo = 0, .hi = 1},
+           {.key = "batch_size", .integer = &s.batch_size, .lo = 1, .hi = 1'000'000},
+           {.key = "learning_starts", .integer = &s.learning_starts, .lo = 0, .hi = kMaxInt},
+           {.key = "policy_lr", .real = &s.policy_lr, .lo = 0, .hi = 10},
+           {.key = "q_lr", .real = &s.q_lr, .lo = 0, .hi = 10},
+           {.key = "policy_frequency", .integer = &s.policy_frequency, .lo = 1, .hi = 1'000'000},
+           {.key = "update_frequency", .integer = &s.update_frequency, .lo = 1, .hi = 1'000'000},
+           {.key = "target_network_frequency", .integer = &s.target_network_frequency, .lo = 1, .hi = kMaxInt},
+           {.key = "alpha", .real = &s.alpha, .lo = 0, .hi = 100},
+           {.key = "autotune", .flag = &s.autotune},
+           {.key = "target_entropy_scale", .real = &s.target_entropy_scale, .lo = 0, .hi = 10},
+           {.key = "adam_eps", .real = &s.adam_eps, .lo = 0, .hi = 1},
+           {.key = "hidden", .layers = &s.hidden}});
+      break;
+    }
+  }
+  return f;
+}
+
+}  // namespace
+
+void read_agent_config(const YAML::Node& node, const std::string& path, Diagnostics& diagnostics,
+                       AgentConfig& config) {
+  MapReader map(node, path, diagnostics);
+  if (!map.is_map()) return;
+  if (map.has("algorithm")) {
+    const YAML::Node algorithm_node = map.child("algorithm");
+    const int index = map.choice("algorithm", {"dqn", "ppo", "sac"});
+    if (index >= 0 && static_cast<Algorithm>(index) != config.algorithm)
+      diagnostics.add(algorithm_node.Mark(), map.path("algorithm"),
+                      std::string("this config is for ") + to_string(static_cast<Algorithm>(index)) +
+                          ", but the run trains " + to_string(config.algorithm));
+  }
+  const int view = map.choice("view", {"discrete", "multidiscrete", "box"});
+  if (view >= 0) config.view = std::vector<std::string>{"discrete", "multidiscrete", "box"}[view];
+  for (const Field& f : fields_of(config)) {
+    if (f.real) map.number(f.key, *f.real, f.lo, f.hi);
+    if (f.integer) map.integer(f.key, *f.integer, static_cast<int>(f.lo), static_cast<int>(f.hi));
+    if (f.flag) map.flag(f.key, *f.flag);
+    if (f.layers && map.has(f.key)) {
+      std::vector<double> sizes;
+      map.numbers(f.key, sizes, 1, 65'536, 0);
+      bool whole = !sizes.empty();
+      for (double v : sizes) whole = whole && v == std::floor(v);
+      if (whole)
+        f.layers->assign(sizes.begin(), sizes.end());
+      else
+        diagnostics.add(map.child(f.key).Mark(), map.path(f.key), "must list at least one whole layer width");
+    }
+  }
+  if (config.algorithm == Algorithm::kPpo && map.has("num_minibatches") &&
+      config.ppo.num_minibatches > config.ppo.num_envs * config.ppo.num_steps)
+    diagnostics.add(map.child("num_minibatches").Mark(), map.path("num_minibatches"),
+                    "is larger than num_envs × num_steps (" +
+                        std::to_string(config.ppo.num_envs * config.ppo.num_steps) + "): a minibatch would be empty");
+}
+
+void read_agent_config(const std::string& text, const std::string& file, AgentConfig& config) {
+  const YAML::Node root = parse_yaml_document(text, file);
+  Diagnostics diagnostics(file);
+  read_agent_config(root, "", diagnostics, config);
+  diagnostics.throw_if_any();
+}
+
+std::string agent_config_yaml(const AgentConfig& config) {
+  AgentConfig copy = config;
+  std::ostringstream out;
+  out.precision(17);
+  out << "algorithm: " << to_string(config.algorithm) << "\n";
+  if (!config.view.empty()) out << "view: " << config.view << "\n";
+  for (const Field& f : fields_of(copy)) {
+    out << f.key << ": ";
+    if (f.real) out << *f.real;
+    if (f.integer) out << *f.integer;
+    if (f.flag) out << (*f.flag ? "true" : "false");
+    if (f.layers) {
+      out << "[";
+      for (std::size_t i = 0; i < f.layers->size(); ++i) out << (i ? ", " : "") << (*f.layers)[i];
+      out << "]";
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace expanse::agents

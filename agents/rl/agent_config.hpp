@@ -1,0 +1,112 @@
+#pragma once
+// Hyperparameters of the learning agents. The defaults are CleanRL's reference values for each
+// script (docs/agents.md has the table); a YAML config overrides any of them by CleanRL's argument
+// name. No LibTorch here: the CLI and the experiment runner read configs without torch headers.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+namespace expanse {
+class Diagnostics;
+}
+
+namespace expanse::agents {
+
+enum class Algorithm { kDqn, kPpo, kSac };
+const char* to_string(Algorithm algorithm);
+// "dqn", "ppo", "sac"; throws std::invalid_argument otherwise.
+Algorithm parse_algorithm(const std::string& text);
+
+// cleanrl/dqn.py
+struct DqnConfig {
+  double learning_rate = 2.5e-4;
+  int num_envs = 1;
+  int buffer_size = 10'000;
+  double gamma = 0.99;
+  double tau = 1.0;
+  int target_network_frequency = 500;
+  int batch_size = 128;
+  double start_e = 1.0;
+  double end_e = 0.05;
+  double exploration_fraction = 0.5;
+  int learning_starts = 10'000;
+  int train_frequency = 10;
+  bool double_dqn = false;        // not in dqn.py: van Hasselt et al. 2016, off by default
+  bool huber_loss = false;        // dqn.py uses the mean squared error
+  double max_grad_norm = 0.0;     // 0 = no clipping, as dqn.py
+  std::vector<int> hidden = {120, 84};
+};
+
+// cleanrl/ppo.py (discrete actions) and ppo_continuous_action.py (Box actions)
+struct PpoConfig {
+  double learning_rate = 2.5e-4;
+  int num_envs = 4;
+  int num_steps = 128;
+  bool anneal_lr = true;
+  double gamma = 0.99;
+  double gae_lambda = 0.95;
+  int num_minibatches = 4;
+  int update_epochs = 4;
+  bool norm_adv = true;
+  double clip_coef = 0.2;
+  bool clip_vloss = true;
+  double ent_coef = 0.01;
+  double vf_coef = 0.5;
+  double max_grad_norm = 0.5;
+  double target_kl = 0.0;  // 0 = none, as CleanRL's default
+  std::vector<int> hidden = {64, 64};
+};
+PpoConfig ppo_continuous_defaults();
+
+// cleanrl/sac_continuous_action.py (Box actions) and sac_atari.py's discrete SAC
+struct SacConfig {
+  int buffer_size = 1'000'000;
+  double gamma = 0.99;
+  double tau = 0.005;
+  int batch_size = 256;
+  int learning_starts = 5'000;
+  double policy_lr = 3e-4;
+  double q_lr = 1e-3;
+  int policy_frequency = 2;  // continuous: actor updates every this many steps (as many at once)
+  int update_frequency = 1;  // discrete: one update every this many steps
+  int target_network_frequency = 1;
+  double alpha = 0.2;
+  bool autotune = true;
+  double target_entropy_scale = 0.89;  // discrete: target entropy = scale × log(actions)
+  double adam_eps = 1e-8;
+  std::vector<int> hidden = {256, 256};
+};
+SacConfig sac_discrete_defaults();
+
+struct AgentConfig {
+  Algorithm algorithm = Algorithm::kPpo;
+  // Market scenarios: the action view ("discrete", "multidiscrete", "box"); empty = the algorithm's
+  // natural one (DQN discrete, PPO multidiscrete, SAC box).
+  std::string view;
+  int eval_episodes = 10;         // for summary.json's final_eval_mean_return
+  int checkpoint_interval = 0;    // global steps between checkpoints; 0 = about 20 per run
+  DqnConfig dqn;
+  PpoConfig ppo;
+  SacConfig sac;
+
+  int num_envs() const;  // of the algorithm in use (SAC steps one env, as CleanRL)
+};
+
+// The defaults for `algorithm`; `box_actions` picks the continuous or the
+// discrete variant where CleanRL has two scripts.
+AgentConfig default_agent_config(Algorithm algorithm, bool box_actions);
+
+// Reads overrides from a YAML mapping (file name for messages); every problem is reported located,
+// as a UserError. Keys are the algorithm's own (e.g. `learning_rate`, `hidden: [64, 64]`) plus
+// `view`, `eval_episodes` and `checkpoint_interval`.
+void read_agent_config(const std::string& text, const std::string& file, AgentConfig& config);
+// The same, for a mapping inside a larger file (an experiment's agent section).
+void read_agent_config(const YAML::Node& node, const std::string& path, Diagnostics& diagnostics,
+                       AgentConfig& config);
+
+// The complete configuration as YAML that read_agent_config accepts (the run's snapshot).
+std::string agent_config_yaml(const AgentConfig& config);
+
+}  // namespace expanse::agents

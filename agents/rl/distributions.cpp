@@ -1,0 +1,113 @@
+#include "agents/rl/distributions.hpp"
+
+#include <cmath>
+
+#include "agents/rl/mlp.hpp"
+
+namespace expanse::agents {
+
+namespace {
+torch::Tensor normal_like(const torch::Tensor& t, Rng& rng) { return normal_tensor(t.sizes().vec(), rng); }
+}  // namespace
+
+torch::Tensor masked_logits(const torch::Tensor& logits, const torch::Tensor& mask) {
+  if (!mask.defined()) return logits;
+  return torch::where(mask.to(torch::kBool), logits, torch::full({}, -1e8f));
+}
+
+Categorical::Categorical(const torch::Tensor& logits) : log_probs(torch::log_softmax(logits, -1)) {}
+
+torch::Tensor Categorical::log_prob(const torch::Tensor& actions) const {
+  return log_probs.gather(1, actions.unsqueeze(1)).squeeze(1);
+}
+
+torch::Tensor Categorical::entropy() const {
+  // p·log p is 0·(−1e8) = 0 for masked actions, not NaN.
+  return -(log_probs.exp() * log_probs).sum(-1);
+}
+
+MultiCategorical::MultiCategorical(const torch::Tensor& logits, const std::vector<std::int32_t>& sizes) {
+  std::int64_t offset = 0;
+  for (std::int32_t n : sizes) {
+    parts.emplace_back(logits.narrow(1, offset, n));
+    offset += n;
+  }
+}
+
+torch::Tensor MultiCategorical::log_prob(const torch::Tensor& actions) const {
+  torch::Tensor total = parts[0].log_prob(actions.select(1, 0));
+  for (std::size_t b = 1; b < parts.size(); ++b) total = total + parts[b].log_prob(actions.select(1, static_cast<std::int64_t>(b)));
+  return total;
+}
+
+torch::Tensor MultiCategorical::entropy() const {
+  torch::Tensor total = parts[0].entropy();
+  for (std::size_t b = 1; b < parts.size(); ++b) total = total + parts[b].entropy();
+  return total;
+}
+
+void sample_categorical(const torch::Tensor& probs, Rng& rng, std::span<std::int64_t> out) {
+  const torch::Tensor p = probs.contiguous();
+  const std::int64_t rows = p.size(0), n = p.size(1);
+  const float* data = p.data_ptr<float>();
+  for (std::int64_t i = 0; i < rows; ++i) {
+    const float* row = data + i * n;
+    double total = 0;
+    for (std::int64_t a = 0; a < n; ++a) total += row[a];
+    const double u = rng.uniform() * total;
+    double cumulative = 0;
+    std::int64_t chosen = -1;
+    for (std::int64_t a = 0; a < n; ++a) {
+      if (row[a] <= 0) continue;  // never pick a masked action, even at u = 0
+      chosen = a;
+      cumulative += row[a];
+      if (u < cumulative) break;
+    }
+    out[static_cast<std::size_t>(i)] = chosen < 0 ? 0 : chosen;
+  }
+}
+
+void argmax_rows(const torch::Tensor& values, std::span<std::int64_t> out) {
+  const torch::Tensor v = values.contiguous();
+  const std::int64_t rows = v.size(0), n = v.size(1);
+  const float* data = v.data_ptr<float>();
+  for (std::int64_t i = 0; i < rows; ++i) {
+    std::int64_t best = 0;
+    for (std::int64_t a = 1; a < n; ++a)
+      if (data[i * n + a] > data[i * n + best]) best = a;
+    out[static_cast<std::size_t>(i)] = best;
+  }
+}
+
+DiagonalGaussian::DiagonalGaussian(torch::Tensor mean_, torch::Tensor log_std_)
+    : mean(std::move(mean_)), log_std(log_std_.expand_as(mean)) {}
+
+torch::Tensor DiagonalGaussian::log_prob(const torch::Tensor& x) const {
+  static const double half_log_two_pi = 0.5 * std::log(2 * M_PI);
+  const torch::Tensor z = (x - mean) * torch::exp(-log_std);
+  return (-0.5 * z * z - log_std - half_log_two_pi).sum(-1);
+}
+
+torch::Tensor DiagonalGaussian::entropy() const {
+  static const double constant = 0.5 + 0.5 * std::log(2 * M_PI);
+  return (log_std + constant).sum(-1);
+}
+
+torch::Tensor DiagonalGaussian::sample(Rng& rng) const {
+  torch::NoGradGuard no_grad;
+  return mean + torch::exp(log_std) * normal_like(mean, rng);
+}
+
+TanhGaussianSample sample_tanh_gaussian(const torch::Tensor& mean, const torch::Tensor& log_std,
+                                        const torch::Tensor& scale, const torch::Tensor& bias, Rng& rng) {
+  static const double half_log_two_pi = 0.5 * std::log(2 * M_PI);
+  const torch::Tensor noise = normal_like(mean, rng);
+  const torch::Tensor u = mean + torch::exp(log_std) * noise;
+  const torch::Tensor y = torch::tanh(u);
+  // N(u; mean, std) with (u − mean)/std = noise.
+  torch::Tensor log_prob = -0.5 * noise * noise - log_std - half_log_two_pi;
+  log_prob = log_prob - torch::log(scale * (1 - y.pow(2)) + 1e-6);
+  return {y * scale + bias, log_prob.sum(1, true), torch::tanh(mean) * scale + bias};
+}
+
+}  // namespace expanse::agents

@@ -1,0 +1,59 @@
+#pragma once
+// The action distributions of the agents, as functions of network outputs. Sampling draws from
+// the project's Rng (on the CPU values), so that a checkpoint's four words of RNG state are all
+// it takes to resume the exact same stream.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "env/util/rng.hpp"
+
+namespace expanse::agents {
+
+// Logits with invalid actions (mask 0) pushed to −1e8, as CleanRL's invalid-action masking:
+// their probability is exactly 0 in float32. `mask` is (batch, n) uint8, or undefined for none.
+torch::Tensor masked_logits(const torch::Tensor& logits, const torch::Tensor& mask);
+
+// A categorical distribution per row of logits (batch, n).
+struct Categorical {
+  explicit Categorical(const torch::Tensor& logits);
+  torch::Tensor log_prob(const torch::Tensor& actions) const;  // actions (batch) int64 → (batch)
+  torch::Tensor entropy() const;                               // (batch)
+  torch::Tensor probs() const { return log_probs.exp(); }
+  torch::Tensor log_probs;  // normalised, (batch, n)
+};
+
+// Independent categoricals over the consecutive blocks `sizes` of the logits (MultiDiscrete).
+struct MultiCategorical {
+  MultiCategorical(const torch::Tensor& logits, const std::vector<std::int32_t>& sizes);
+  torch::Tensor log_prob(const torch::Tensor& actions) const;  // (batch, blocks) int64 → (batch), summed
+  torch::Tensor entropy() const;                               // (batch), summed
+  std::vector<Categorical> parts;
+};
+
+// Samples one index per row (and per block) from probabilities by inversion of the CDF.
+void sample_categorical(const torch::Tensor& probs, Rng& rng, std::span<std::int64_t> out);
+void argmax_rows(const torch::Tensor& values, std::span<std::int64_t> out);
+
+// A Gaussian with diagonal covariance (PPO's continuous actions).
+struct DiagonalGaussian {
+  DiagonalGaussian(torch::Tensor mean, torch::Tensor log_std);
+  torch::Tensor log_prob(const torch::Tensor& x) const;  // summed over the last dimension
+  torch::Tensor entropy() const;                         // summed over the last dimension
+  torch::Tensor sample(Rng& rng) const;                  // no gradient
+  torch::Tensor mean, log_std;
+};
+
+// SAC's squashed Gaussian: u ~ N(mean, std), action = tanh(u)·scale + bias, with the change of
+// variables in the log-density (Haarnoja et al. 2018, appendix C; +1e-6 as CleanRL).
+struct TanhGaussianSample {
+  torch::Tensor action;    // (batch, dims), differentiable (reparameterised)
+  torch::Tensor log_prob;  // (batch, 1)
+  torch::Tensor mean_action;  // tanh(mean)·scale + bias, the deterministic action
+};
+TanhGaussianSample sample_tanh_gaussian(const torch::Tensor& mean, const torch::Tensor& log_std,
+                                        const torch::Tensor& scale, const torch::Tensor& bias, Rng& rng);
+
+}  // namespace expanse::agents

@@ -1,0 +1,110 @@
+#pragma once
+// What the training driver (training.cpp) asks of an algorithm. Internal to agents/: LibTorch.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "agents/rl/agent_config.hpp"
+#include "agents/rl/metrics_log.hpp"
+#include "agents/rl/replay_buffer.hpp"
+#include "env/util/rng.hpp"
+#include "env/vector_env.hpp"
+
+namespace expanse::agents {
+
+// The shape of the actions an algorithm must produce, read from the env's action space.
+struct ActionShape {
+  explicit ActionShape(const Space& space);
+  bool box = false;
+  std::vector<std::int32_t> nvec;  // Discrete: {n}; MultiDiscrete: nvec
+  std::vector<float> low, high;    // Box
+  std::size_t index_size() const { return box ? 0 : nvec.size(); }
+  std::size_t value_size() const { return box ? low.size() : 0; }
+  std::int32_t total_choices() const;  // Σ nvec
+};
+
+// The driver's state that an algorithm steps and logs through.
+struct RunContext {
+  VectorEnv& envs;
+  VectorBuffers& buffers;
+  Rng& rng;  // every random draw of training (exploration, sampling, minibatches, noise)
+  MetricsLog* metrics = nullptr;
+  std::int64_t global_step = 0;
+  int episodes = 0;
+  std::vector<double> recent_returns;  // of the last 100 episodes
+
+  // Called after each vector step: logs the episodes that just ended.
+  void after_step();
+  double recent_mean() const;  // NaN before the first episode
+};
+
+// Thrown when a loss is NaN or infinite: training stops, the last checkpoint stays the last good one.
+struct NonFiniteLoss : std::runtime_error {
+  NonFiniteLoss(std::int64_t step, const std::string& name)
+      : std::runtime_error("non-finite " + name + " at global step " + std::to_string(step)), global_step(step) {}
+  std::int64_t global_step;
+};
+// Throws NonFiniteLoss unless `value` is finite.
+void check_finite(double value, const char* name, std::int64_t global_step);
+
+class Learner {
+ public:
+  virtual ~Learner() = default;
+  // CleanRL's names of the logged losses (metrics.csv columns after the episode columns).
+  virtual std::vector<std::string> loss_names() const = 0;
+  // One unit of training: DQN and SAC one vector step (and its update), PPO one rollout and its
+  // update. Advances ctx.global_step.
+  virtual void iterate(RunContext& ctx) = 0;
+  // Called once at a fresh start, after the envs' reset.
+  virtual void start(RunContext& ctx) { (void)ctx; }
+  virtual void save(torch::serialize::OutputArchive& archive) const = 0;
+  virtual void load(torch::serialize::InputArchive& archive) = 0;
+  // The learned policy, deterministic (greedy / mean action), for one observation.
+  virtual void act(std::span<const float> observation, std::span<const std::uint8_t> mask,
+                   std::span<std::int32_t> indices, std::span<float> values) = 0;
+};
+
+std::unique_ptr<Learner> make_learner(const AgentConfig& config, const Env& prototype, std::int64_t total_steps,
+                                      std::uint64_t seed);
+std::unique_ptr<Learner> make_dqn(const DqnConfig& config, const Env& prototype, std::int64_t total_steps,
+                                  Rng& init_rng);
+std::unique_ptr<Learner> make_ppo(const PpoConfig& config, const Env& prototype, std::int64_t total_steps,
+                                  Rng& init_rng);
+std::unique_ptr<Learner> make_sac(const SacConfig& config, const Env& prototype, Rng& init_rng);
+
+// Tensor views of plain arrays (no copy; the arrays must outlive the tensor's use).
+torch::Tensor as_tensor(std::vector<float>& values, std::vector<std::int64_t> shape);
+torch::Tensor as_tensor(std::span<const float> values, std::vector<std::int64_t> shape);
+// A (rows, n) uint8 mask tensor from masks, or an undefined tensor when n = 0.
+torch::Tensor mask_tensor(std::span<const std::uint8_t> masks, std::int64_t rows, std::int64_t n);
+
+// Saving the raw arrays of buffers and RNGs into archives (T: float, double, int32, int64, uint8).
+// Writes the first `count` elements (all by default).
+template <typename T>
+void write_array(torch::serialize::OutputArchive& archive, const std::string& key, const std::vector<T>& v,
+                 std::size_t count = static_cast<std::size_t>(-1)) {
+  const auto n = static_cast<std::int64_t>(std::min(count, v.size()));
+  archive.write(key, torch::from_blob(const_cast<T*>(v.data()), {n}, torch::CppTypeToScalarType<T>::value).clone());
+}
+template <typename T>
+void read_array(torch::serialize::InputArchive& archive, const std::string& key, std::vector<T>& v) {
+  torch::Tensor t;
+  archive.read(key, t);
+  t = t.contiguous();
+  if (t.scalar_type() != torch::CppTypeToScalarType<T>::value) throw std::runtime_error("checkpoint: " + key + " has the wrong type");
+  v.assign(t.data_ptr<T>(), t.data_ptr<T>() + t.numel());
+}
+// A replay buffer's filled part (a 1M-transition buffer early in training is mostly empty).
+void write_replay(torch::serialize::OutputArchive& archive, ReplayBuffer& replay);
+void read_replay(torch::serialize::InputArchive& archive, ReplayBuffer& replay);
+void write_int(torch::serialize::OutputArchive& archive, const std::string& key, std::int64_t value);
+std::int64_t read_int(torch::serialize::InputArchive& archive, const std::string& key);
+void write_rng(torch::serialize::OutputArchive& archive, const std::string& key, const Rng& rng);
+void read_rng(torch::serialize::InputArchive& archive, const std::string& key, Rng& rng);
+
+}  // namespace expanse::agents

@@ -1,0 +1,356 @@
+// Soft actor-critic (Haarnoja et al. 2018) as CleanRL's sac_continuous_action.py: twin Q networks
+// with Polyak-averaged targets, a tanh-squashed Gaussian actor updated policy_frequency times every
+// policy_frequency steps, automatic entropy tuning towards −dim(A). For Discrete action spaces the
+// discrete variant of sac_atari.py (Christodoulou 2019): Q networks output every action's value and
+// expectations over the policy replace the sampled action; invalid actions are masked.
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "agents/rl/distributions.hpp"
+#include "agents/rl/flat_adam.hpp"
+#include "agents/rl/learner.hpp"
+#include "agents/rl/losses.hpp"
+#include "agents/rl/mlp.hpp"
+#include "agents/rl/replay_buffer.hpp"
+#include "agents/rl/schedule.hpp"
+
+namespace expanse::agents {
+namespace {
+
+constexpr double kLogStdMin = -5, kLogStdMax = 2;
+
+class Sac final : public Learner {
+ public:
+  Sac(const SacConfig& config, const Env& prototype, Rng& init_rng)
+      : config_(config),
+        shape_(prototype.action_space()),
+        discrete_(!shape_.box),
+        obs_size_(prototype.observation_size()),
+        mask_size_(mask_size(prototype.action_space())),
+        action_dims_(discrete_ ? shape_.nvec[0] : static_cast<int>(shape_.value_size())),
+        actor_(layer_widths(static_cast<int>(obs_size_), config.hidden, discrete_ ? action_dims_ : 2 * action_dims_),
+               Activation::kRelu),
+        q1_(q_widths(), Activation::kRelu),
+        q2_(q_widths(), Activation::kRelu),
+        q1_target_(q_widths(), Activation::kRelu),
+        q2_target_(q_widths(), Activation::kRelu),
+        actor_params_(actor_.parameter_count()),
+        q_params_(q1_.parameter_count() + q2_.parameter_count()),
+        q_target_params_(q_params_.values.numel()),
+        log_alpha_params_(1),
+        actor_optimizer_(actor_params_, config.policy_lr, config.adam_eps),
+        q_optimizer_(q_params_, config.q_lr, config.adam_eps),
+        alpha_optimizer_(log_alpha_params_, config.q_lr, config.adam_eps),
+        replay_(static_cast<std::size_t>(config.buffer_size), obs_size_, shape_.index_size(), shape_.value_size(),
+                mask_size_) {
+    if (!shape_.box && shape_.nvec.size() != 1)
+      throw std::invalid_argument("SAC takes Box actions or, in its discrete variant, a Discrete space (not MultiDiscrete)");
+    actor_.bind(actor_params_, 0);
+    q1_.bind(q_params_, 0);
+    q2_.bind(q_params_, q1_.parameter_count());
+    q1_target_.bind(q_target_params_, 0);
+    q2_target_.bind(q_target_params_, q1_.parameter_count());
+    actor_.init_uniform_fan_in(init_rng);
+    q1_.init_uniform_fan_in(init_rng);
+    q2_.init_uniform_fan_in(init_rng);
+    torch::NoGradGuard no_grad;
+    q_target_params_.values.copy_(q_params_.values);
+    log_alpha_ = log_alpha_params_.values.view({1});
+    log_alpha_.requires_grad_(true);
+    log_alpha_.mutable_grad() = log_alpha_params_.grads.view({1});
+    alpha_ = config.alpha;
+    if (config.autotune) {
+      log_alpha_.zero_();  // CleanRL starts the tuned temperature at α = 1
+      alpha_ = 1.0;
+    }
+    target_entropy_ = discrete_ ? config.target_entropy_scale * std::log(static_cast<double>(action_dims_))
+                                : -static_cast<double>(action_dims_);
+    if (!discrete_) {
+      std::vector<float> scale(shape_.low.size()), bias(shape_.low.size());
+      for (std::size_t d = 0; d < scale.size(); ++d) {
+        scale[d] = (shape_.high[d] - shape_.low[d]) / 2;
+        bias[d] = (shape_.high[d] + shape_.low[d]) / 2;
+      }
+      action_scale_ = torch::tensor(scale).view({1, action_dims_});
+      action_bias_ = torch::tensor(bias).view({1, action_dims_});
+    }
+  }
+
+  std::vector<std::string> loss_names() const override {
+    return {"losses/qf1_values", "losses/qf2_values", "losses/qf1_loss", "losses/qf2_loss",
+            "losses/qf_loss",    "losses/actor_loss", "losses/alpha",    "losses/alpha_loss"};
+  }
+
+  void iterate(RunContext& ctx) override {
+    const std::int64_t before = ctx.global_step;  // CleanRL's global_step during this iteration
+    const auto D = static_cast<std::int64_t>(obs_size_);
+    observation_.assign(ctx.buffers.observations.begin(), ctx.buffers.observations.end());
+    index_.assign(shape_.index_size(), 0);
+    value_.assign(shape_.value_size(), 0.f);
+    if (before < config_.learning_starts) {
+      random_action(ctx);
+    } else {
+      torch::NoGradGuard no_grad;
+      const torch::Tensor obs = as_tensor(observation_, {1, D});
+      if (discrete_) {
+        const Categorical pi(policy_logits(obs, mask_tensor(ctx.buffers.action_masks, 1, static_cast<std::int64_t>(mask_size_))));
+        std::int64_t a = 0;
+        sample_categorical(pi.probs(), ctx.rng, std::span<std::int64_t>(&a, 1));
+        index_[0] = static_cast<std::int32_t>(a);
+      } else {
+        const torch::Tensor action = squashed(obs, ctx.rng).action.contiguous();
+        std::copy_n(action.data_ptr<float>(), action_dims_, value_.begin());
+      }
+    }
+    ctx.envs.step(index_, value_, ctx.buffers);
+    ctx.global_step += 1;
+    const bool ended = ctx.buffers.terminated[0] || ctx.buffers.truncated[0];
+    all_valid_.assign(mask_size_, 1);
+    replay_.add(observation_, ended ? ctx.buffers.final_observation(0) : ctx.buffers.observation(0), index_, value_,
+                ctx.buffers.rewards[0], ctx.buffers.terminated[0], ctx.buffers.truncated[0],
+                ended ? std::span<const std::uint8_t>(all_valid_) : std::span<const std::uint8_t>(ctx.buffers.action_masks));
+    ctx.after_step();
+    if (before > config_.learning_starts) {
+      const bool log = before % 100 == 0;
+      if (discrete_) {
+        if (before % config_.update_frequency == 0) update_discrete(ctx, log);
+      } else {
+        update_continuous(ctx, before, log);
+      }
+      if (before % config_.target_network_frequency == 0) {
+        torch::NoGradGuard no_grad;
+        q_target_params_.values.mul_(1 - config_.tau).add_(q_params_.values, config_.tau);
+      }
+    }
+  }
+
+  void save(torch::serialize::OutputArchive& archive) const override {
+    archive.write("actor", actor_params_.values);
+    archive.write("q", q_params_.values);
+    archive.write("q_target", q_target_params_.values);
+    archive.write("log_alpha", log_alpha_params_.values);
+    archive.write("alpha", torch::tensor(alpha_, torch::kFloat64));
+    actor_optimizer_.save(archive, "actor_adam");
+    q_optimizer_.save(archive, "q_adam");
+    alpha_optimizer_.save(archive, "alpha_adam");
+    write_replay(archive, const_cast<ReplayBuffer&>(replay_));
+  }
+
+  void load(torch::serialize::InputArchive& archive) override {
+    torch::Tensor actor, q, q_target, log_alpha, alpha;
+    archive.read("actor", actor);
+    archive.read("q", q);
+    archive.read("q_target", q_target);
+    archive.read("log_alpha", log_alpha);
+    archive.read("alpha", alpha);
+    {
+      torch::NoGradGuard no_grad;
+      actor_params_.values.copy_(actor);
+      q_params_.values.copy_(q);
+      q_target_params_.values.copy_(q_target);
+      log_alpha_params_.values.copy_(log_alpha);
+    }
+    alpha_ = alpha.item<double>();
+    actor_optimizer_.load(archive, "actor_adam");
+    q_optimizer_.load(archive, "q_adam");
+    alpha_optimizer_.load(archive, "alpha_adam");
+    read_replay(archive, replay_);
+  }
+
+  void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
+           std::span<float> values) override {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor obs = as_tensor(observation, {1, static_cast<std::int64_t>(obs_size_)});
+    if (discrete_) {
+      std::int64_t best = 0;
+      argmax_rows(policy_logits(obs, mask_tensor(mask, 1, static_cast<std::int64_t>(mask.size()))),
+                  std::span<std::int64_t>(&best, 1));
+      indices[0] = static_cast<std::int32_t>(best);
+      return;
+    }
+    const torch::Tensor out = actor_.forward(obs);
+    const torch::Tensor action = (torch::tanh(out.narrow(1, 0, action_dims_)) * action_scale_ + action_bias_).contiguous();
+    std::copy_n(action.data_ptr<float>(), action_dims_, values.begin());
+  }
+
+ private:
+  std::vector<int> q_widths() const {
+    const int in = static_cast<int>(obs_size_) + (discrete_ ? 0 : action_dims_);
+    return layer_widths(in, config_.hidden, discrete_ ? action_dims_ : 1);
+  }
+
+  torch::Tensor policy_logits(const torch::Tensor& obs, const torch::Tensor& mask) const {
+    return masked_logits(actor_.forward(obs), mask);
+  }
+
+  // A reparameterised action with its log-density (CleanRL's Actor.get_action).
+  TanhGaussianSample squashed(const torch::Tensor& obs, Rng& rng) const {
+    const torch::Tensor out = actor_.forward(obs);
+    const torch::Tensor mean = out.narrow(1, 0, action_dims_);
+    const torch::Tensor log_std =
+        kLogStdMin + 0.5 * (kLogStdMax - kLogStdMin) * (torch::tanh(out.narrow(1, action_dims_, action_dims_)) + 1);
+    return sample_tanh_gaussian(mean, log_std, action_scale_, action_bias_, rng);
+  }
+
+  void random_action(RunContext& ctx) {
+    if (!discrete_) {
+      for (std::size_t d = 0; d < value_.size(); ++d)
+        value_[d] = static_cast<float>(ctx.rng.uniform(shape_.low[d], shape_.high[d]));
+      return;
+    }
+    std::uint32_t valid = 0;
+    for (std::size_t a = 0; a < mask_size_; ++a) valid += ctx.buffers.action_masks[a];
+    std::uint32_t k = ctx.rng.below(std::max<std::uint32_t>(valid, 1));
+    for (std::size_t a = 0; a < mask_size_; ++a)
+      if (ctx.buffers.action_masks[a] && k-- == 0) {
+        index_[0] = static_cast<std::int32_t>(a);
+        return;
+      }
+  }
+
+  void sample_batch(RunContext& ctx) {
+    const auto B = static_cast<std::int64_t>(config_.batch_size);
+    const auto D = static_cast<std::int64_t>(obs_size_);
+    replay_.sample(static_cast<std::size_t>(B), ctx.rng, batch_);
+    obs_ = as_tensor(batch_.observations, {B, D});
+    next_obs_ = as_tensor(batch_.next_observations, {B, D});
+    rewards_ = as_tensor(batch_.rewards, {B});
+    not_terminated_ = 1 - as_tensor(batch_.terminated, {B});
+  }
+
+  void step_q(RunContext& ctx, const torch::Tensor& q1_a, const torch::Tensor& q2_a, const torch::Tensor& next_q) {
+    const torch::Tensor q1_loss = torch::mse_loss(q1_a, next_q);
+    const torch::Tensor q2_loss = torch::mse_loss(q2_a, next_q);
+    const torch::Tensor qf_loss = q1_loss + q2_loss;
+    last_.qf1_loss = q1_loss.item<double>();
+    last_.qf2_loss = q2_loss.item<double>();
+    check_finite(last_.qf1_loss + last_.qf2_loss, "losses/qf_loss", ctx.global_step);
+    last_.qf1_values = q1_a.mean().item<double>();
+    last_.qf2_values = q2_a.mean().item<double>();
+    q_optimizer_.zero_grad();
+    qf_loss.backward();
+    q_optimizer_.step();
+  }
+
+  // One actor step, then (with autotune) one temperature step on the loss `alpha_loss()` computes
+  // after the actor's step.
+  template <typename AlphaLoss>
+  void step_actor_and_alpha(RunContext& ctx, const torch::Tensor& actor_loss, AlphaLoss alpha_loss_after) {
+    last_.actor_loss = actor_loss.item<double>();
+    check_finite(last_.actor_loss, "losses/actor_loss", ctx.global_step);
+    actor_optimizer_.zero_grad();
+    actor_loss.backward();
+    actor_optimizer_.step();
+    if (config_.autotune) {
+      const torch::Tensor alpha_loss = alpha_loss_after();
+      last_.alpha_loss = alpha_loss.item<double>();
+      check_finite(last_.alpha_loss, "losses/alpha_loss", ctx.global_step);
+      alpha_optimizer_.zero_grad();
+      alpha_loss.backward();
+      alpha_optimizer_.step();
+      alpha_ = std::exp(log_alpha_params_.values[0].item<double>());
+    }
+  }
+
+  void update_continuous(RunContext& ctx, std::int64_t step, bool log) {
+    sample_batch(ctx);
+    const auto B = static_cast<std::int64_t>(config_.batch_size);
+    const torch::Tensor actions = as_tensor(batch_.values, {B, static_cast<std::int64_t>(action_dims_)});
+    torch::Tensor next_q;
+    {
+      torch::NoGradGuard no_grad;
+      const TanhGaussianSample next = squashed(next_obs_, ctx.rng);
+      const torch::Tensor next_in = torch::cat({next_obs_, next.action}, 1);
+      next_q = sac_target(rewards_, not_terminated_, config_.gamma, q1_target_.forward(next_in),
+                          q2_target_.forward(next_in), alpha_, next.log_prob);
+    }
+    const torch::Tensor in = torch::cat({obs_, actions}, 1);
+    step_q(ctx, q1_.forward(in).view({-1}), q2_.forward(in).view({-1}), next_q);
+    if (step % config_.policy_frequency == 0) {
+      // As many actor updates as steps since the last ones (TD3's delayed updates, compensated).
+      for (int k = 0; k < config_.policy_frequency; ++k) {
+        const TanhGaussianSample pi = squashed(obs_, ctx.rng);
+        const torch::Tensor pi_in = torch::cat({obs_, pi.action}, 1);
+        const torch::Tensor min_q = torch::min(q1_.forward_frozen(pi_in), q2_.forward_frozen(pi_in));
+        const torch::Tensor actor_loss = (alpha_ * pi.log_prob - min_q).mean();
+        // As CleanRL: the temperature's loss uses a fresh sample, drawn after the actor's step.
+        step_actor_and_alpha(ctx, actor_loss, [&] {
+          torch::Tensor log_pi;
+          {
+            torch::NoGradGuard no_grad;
+            log_pi = squashed(obs_, ctx.rng).log_prob;
+          }
+          return (-log_alpha_.exp() * (log_pi + target_entropy_)).mean();
+        });
+      }
+    }
+    if (log) log_losses(ctx);
+  }
+
+  void update_discrete(RunContext& ctx, bool log) {
+    sample_batch(ctx);
+    const auto B = static_cast<std::int64_t>(config_.batch_size);
+    const torch::Tensor next_mask = mask_tensor(batch_.next_masks, B, static_cast<std::int64_t>(mask_size_));
+    torch::Tensor next_q;
+    {
+      torch::NoGradGuard no_grad;
+      const Categorical next_pi(policy_logits(next_obs_, next_mask));
+      next_q = sac_discrete_target(rewards_, not_terminated_, config_.gamma, q1_target_.forward(next_obs_),
+                                   q2_target_.forward(next_obs_), alpha_, next_pi.probs(), next_pi.log_probs);
+    }
+    const torch::Tensor actions = torch::from_blob(batch_.indices.data(), {B, 1}, torch::kInt64);
+    step_q(ctx, q1_.forward(obs_).gather(1, actions).view({-1}), q2_.forward(obs_).gather(1, actions).view({-1}),
+           next_q);
+    // The replay stores the mask of the successor only; the acting state's own mask is not needed:
+    // the actor's distribution there was masked when it acted, and here it learns from all logits.
+    const Categorical pi(actor_.forward(obs_));
+    torch::Tensor min_q;
+    {
+      torch::NoGradGuard no_grad;
+      min_q = torch::min(q1_.forward(obs_), q2_.forward(obs_));
+    }
+    const torch::Tensor probs = pi.probs();
+    const torch::Tensor actor_loss = (probs * (alpha_ * pi.log_probs - min_q)).mean();
+    // sac_atari.py computes the temperature's loss from the same forward pass as the actor's.
+    const torch::Tensor fixed_probs = probs.detach(), fixed_log_probs = pi.log_probs.detach();
+    step_actor_and_alpha(ctx, actor_loss, [&] {
+      return (fixed_probs * (-log_alpha_.exp() * (fixed_log_probs + target_entropy_))).mean();
+    });
+    if (log) log_losses(ctx);
+  }
+
+  void log_losses(RunContext& ctx) {
+    ctx.metrics->losses(ctx.global_step, {last_.qf1_values, last_.qf2_values, last_.qf1_loss, last_.qf2_loss,
+                                         (last_.qf1_loss + last_.qf2_loss) / 2, last_.actor_loss, alpha_,
+                                         last_.alpha_loss});
+  }
+
+  SacConfig config_;
+  ActionShape shape_;
+  bool discrete_;
+  std::size_t obs_size_, mask_size_;
+  int action_dims_;
+  Mlp actor_, q1_, q2_, q1_target_, q2_target_;
+  FlatParameters actor_params_, q_params_, q_target_params_, log_alpha_params_;
+  FlatAdam actor_optimizer_, q_optimizer_, alpha_optimizer_;
+  ReplayBuffer replay_;
+  ReplayBatch batch_;
+  torch::Tensor log_alpha_, action_scale_, action_bias_;
+  torch::Tensor obs_, next_obs_, rewards_, not_terminated_;
+  double alpha_ = 0.2, target_entropy_ = 0;
+  std::vector<float> observation_, value_;
+  std::vector<std::int32_t> index_;
+  std::vector<std::uint8_t> all_valid_;
+  struct {
+    double qf1_values = 0, qf2_values = 0, qf1_loss = 0, qf2_loss = 0, actor_loss = 0, alpha_loss = 0;
+  } last_;
+};
+
+}  // namespace
+
+std::unique_ptr<Learner> make_sac(const SacConfig& config, const Env& prototype, Rng& init_rng) {
+  return std::make_unique<Sac>(config, prototype, init_rng);
+}
+
+}  // namespace expanse::agents

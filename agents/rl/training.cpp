@@ -1,0 +1,424 @@
+#include "agents/rl/training.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+#include "agents/rl/learner.hpp"
+#include "env/classic/classic_envs.hpp"
+#include "env/market/market_env.hpp"
+#include "env/market/scenario_loader.hpp"
+#include "env/util/atomic_file.hpp"
+#include "env/util/user_error.hpp"
+#include "env/util/yaml_reader.hpp"
+
+namespace expanse::agents {
+namespace fs = std::filesystem;
+
+namespace {
+
+UserError run_error(const fs::path& path, const std::string& message) {
+  return UserError(Diagnostic{path.string(), 0, 0, "", message});
+}
+
+bool is_scenario_path(const std::string& env) {
+  const auto ext = fs::path(env).extension().string();
+  return ext == ".yaml" || ext == ".yml";
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw run_error(path, "cannot read the file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The selected BLAS, for the record (Debian's alternatives link), or "" when unknown.
+std::string blas_name() {
+  std::error_code ec;
+  const fs::path link = fs::read_symlink("/etc/alternatives/libblas.so.3-x86_64-linux-gnu", ec);
+  return ec ? "" : link.string();
+}
+
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  std::ostringstream out;
+  out.precision(10);
+  out << v;
+  return out.str();
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+struct RunFile {
+  std::string env;
+  std::string view;
+  std::string algorithm;
+  std::int64_t steps = 0;
+  std::uint64_t seed = 0;
+};
+
+std::string run_yaml(const RunFile& run) {
+  std::ostringstream out;
+  out << "env: " << json_string(run.env) << "\n";
+  if (!run.view.empty()) out << "view: " << run.view << "\n";
+  out << "algorithm: " << run.algorithm << "\nsteps: " << run.steps << "\nseed: " << run.seed << "\n";
+  return out.str();
+}
+
+RunFile read_run_yaml(const fs::path& path) {
+  const YAML::Node root = parse_yaml_document(read_text(path), path.string());
+  Diagnostics diagnostics(path.string());
+  RunFile run;
+  {
+    MapReader map(root, "", diagnostics);
+    map.text("env", run.env, Need::kRequired);
+    map.text("view", run.view);
+    map.text("algorithm", run.algorithm, Need::kRequired);
+    double steps = 0;
+    map.number("steps", steps, 0, 9e15, Need::kRequired);
+    run.steps = static_cast<std::int64_t>(steps);
+    map.seed("seed", run.seed);
+  }
+  diagnostics.throw_if_any();
+  return run;
+}
+
+void save_checkpoint(const fs::path& dir, const Learner& learner, const RunContext& ctx, const VectorEnv& envs,
+                     std::int64_t metrics_offset) {
+  torch::serialize::OutputArchive archive;
+  write_int(archive, "global_step", ctx.global_step);
+  write_int(archive, "metrics_offset", metrics_offset);
+  write_rng(archive, "rng", ctx.rng);
+  write_int(archive, "episodes", ctx.episodes);
+  write_array(archive, "recent_returns", ctx.recent_returns);
+  const VectorEnvState state = envs.state();
+  std::vector<std::int64_t> seeds(state.env_seeds.begin(), state.env_seeds.end());
+  std::vector<std::int64_t> started(state.episodes_started.begin(), state.episodes_started.end());
+  write_array(archive, "env.seeds", seeds);
+  write_array(archive, "env.episodes_started", started);
+  for (std::size_t i = 0; i < state.indices.size(); ++i) {
+    write_array(archive, "env.indices." + std::to_string(i), state.indices[i]);
+    write_array(archive, "env.values." + std::to_string(i), state.values[i]);
+  }
+  learner.save(archive);
+  const fs::path final_path = dir / "checkpoint.pt";
+  const fs::path temporary = dir / "checkpoint.pt.partial";
+  archive.save_to(temporary.string());
+  fs::rename(temporary, final_path);  // readers see the old checkpoint or the new one, whole
+}
+
+struct Restored {
+  std::int64_t metrics_offset = 0;
+};
+
+Restored load_checkpoint(const fs::path& file, Learner& learner, RunContext& ctx, VectorEnv& envs,
+                         VectorBuffers& buffers) {
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(file.string());
+    ctx.global_step = read_int(archive, "global_step");
+    Restored restored{read_int(archive, "metrics_offset")};
+    read_rng(archive, "rng", ctx.rng);
+    ctx.episodes = static_cast<int>(read_int(archive, "episodes"));
+    read_array(archive, "recent_returns", ctx.recent_returns);
+    std::vector<std::int64_t> seeds, started;
+    read_array(archive, "env.seeds", seeds);
+    read_array(archive, "env.episodes_started", started);
+    VectorEnvState state;
+    state.env_seeds.assign(seeds.begin(), seeds.end());
+    state.episodes_started.assign(started.begin(), started.end());
+    state.indices.resize(seeds.size());
+    state.values.resize(seeds.size());
+    for (std::size_t i = 0; i < seeds.size(); ++i) {
+      read_array(archive, "env.indices." + std::to_string(i), state.indices[i]);
+      read_array(archive, "env.values." + std::to_string(i), state.values[i]);
+    }
+    envs.restore(state, buffers);
+    learner.load(archive);
+    return restored;
+  } catch (const UserError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw run_error(file, std::string("cannot resume from this checkpoint: ") + e.what());
+  }
+}
+
+class ProgressLine {
+ public:
+  ProgressLine(bool enabled, std::string label, std::int64_t total)
+      : enabled_(enabled && isatty(STDERR_FILENO)), label_(std::move(label)), total_(total) {}
+
+  void update(const RunContext& ctx, double steps_per_second, bool force = false) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    const double fraction = static_cast<double>(ctx.global_step) / static_cast<double>(total_);
+    const double eta = steps_per_second > 0 ? static_cast<double>(total_ - ctx.global_step) / steps_per_second : 0;
+    std::fprintf(stderr, "\r%s %lld/%lld steps (%.0f%%)  %.0f steps/s  return %s  ETA %.0f s   ", label_.c_str(),
+                 static_cast<long long>(ctx.global_step), static_cast<long long>(total_), 100 * fraction,
+                 steps_per_second, ctx.recent_returns.empty() ? "-" : json_number(ctx.recent_mean()).c_str(), eta);
+    std::fflush(stderr);
+  }
+  void finish() {
+    if (enabled_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  bool enabled_;
+  std::string label_;
+  std::int64_t total_;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+class LoadedPolicy final : public TrainedPolicy {
+ public:
+  LoadedPolicy(std::unique_ptr<Env> env, std::unique_ptr<Learner> learner)
+      : env_(std::move(env)), learner_(std::move(learner)) {}
+  void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
+           std::span<float> values) override {
+    learner_->act(observation, mask, indices, values);
+  }
+  const Env& env() const override { return *env_; }
+
+ private:
+  std::unique_ptr<Env> env_;
+  std::unique_ptr<Learner> learner_;
+};
+
+}  // namespace
+
+std::string default_view(Algorithm algorithm) {
+  switch (algorithm) {
+    case Algorithm::kDqn: return "discrete";
+    case Algorithm::kPpo: return "multidiscrete";
+    case Algorithm::kSac: return "box";
+  }
+  return "discrete";
+}
+
+std::unique_ptr<Env> make_training_env(const std::string& env, const std::string& view) {
+  if (auto classic = make_classic_env(env)) return classic;
+  if (!is_scenario_path(env)) {
+    std::string ids;
+    for (const auto& id : classic_env_ids()) ids += (ids.empty() ? "" : ", ") + id;
+    throw run_error(env, "not an env id (" + ids + ") nor a scenario file (*.yaml)");
+  }
+  ActionView action_view = ActionView::kDiscrete;
+  try {
+    action_view = parse_action_view(view.empty() ? "discrete" : view);
+  } catch (const std::exception& e) {
+    throw run_error(env, std::string("view: ") + e.what());
+  }
+  return make_market_env(load_scenario_file(env), action_view);
+}
+
+void RunContext::after_step() {
+  for (std::size_t i = 0; i < envs.size(); ++i) {
+    if (!buffers.terminated[i] && !buffers.truncated[i]) continue;
+    metrics->episode(global_step, buffers.episode_returns[i], buffers.episode_lengths[i]);
+    ++episodes;
+    recent_returns.push_back(buffers.episode_returns[i]);
+    if (recent_returns.size() > 100) recent_returns.erase(recent_returns.begin());
+  }
+}
+
+double RunContext::recent_mean() const {
+  if (recent_returns.empty()) return std::nan("");
+  return std::accumulate(recent_returns.begin(), recent_returns.end(), 0.0) / static_cast<double>(recent_returns.size());
+}
+
+TrainSummary train(const TrainRequest& request) {
+  const AgentConfig& config = request.config;
+  const fs::path dir = request.out;
+  // One thread: results are bit-reproducible, and parallel runs use one process per core.
+  at::set_num_threads(1);
+  if (request.steps <= 0) throw run_error(dir, "--steps must be positive");
+  const bool market = is_scenario_path(request.env);
+  const std::string view = market ? (config.view.empty() ? default_view(config.algorithm) : config.view) : "";
+  RunFile run{market ? fs::absolute(request.env).string() : request.env, view, to_string(config.algorithm),
+              request.steps, request.seed};
+  const std::string config_text = agent_config_yaml(config);
+  const fs::path checkpoint = dir / "checkpoint.pt";
+  const bool resuming = request.resume && fs::exists(checkpoint);
+
+  std::error_code ec;
+  if (resuming) {
+    if (read_text(dir / "config.yaml") != config_text)
+      throw run_error(dir / "config.yaml", "the run was started with other hyperparameters; resume with the same --config");
+    if (read_text(dir / "run.yaml") != run_yaml(run))
+      throw run_error(dir / "run.yaml", "the run was started with another env, --steps or --seed; resume with the same");
+  } else {
+    if (fs::exists(dir / "run.yaml") || fs::exists(checkpoint))
+      throw run_error(dir, "already holds a training run; pass --resume to continue it, or choose another --out");
+    fs::create_directories(dir, ec);
+    if (ec) throw run_error(dir, "cannot create the directory: " + ec.message());
+  }
+
+  const std::unique_ptr<Env> prototype = make_training_env(run.env, view);
+  VectorEnv envs(*prototype, static_cast<std::size_t>(config.num_envs()));
+  envs.record_actions(true);
+  VectorBuffers buffers(envs);
+  const std::unique_ptr<Learner> learner = make_learner(config, *prototype, request.steps, request.seed);
+  Rng rng(derive_seed(request.seed, 2));
+
+  RunContext ctx{envs, buffers, rng, nullptr, 0, 0, {}};
+  std::int64_t metrics_offset = -1;
+  if (resuming) {
+    metrics_offset = load_checkpoint(checkpoint, *learner, ctx, envs, buffers).metrics_offset;
+  } else {
+    write_file_atomically((dir / "config.yaml").string(), config_text);
+    if (market) write_file_atomically((dir / "scenario.yaml").string(), read_text(run.env));
+    write_file_atomically((dir / "run.yaml").string(), run_yaml(run));
+    envs.reset(derive_seed(request.seed, 1), buffers);
+  }
+  MetricsLog metrics((dir / "metrics.csv").string(), learner->loss_names(), metrics_offset);
+  ctx.metrics = &metrics;
+
+  const std::int64_t interval =
+      config.checkpoint_interval > 0 ? config.checkpoint_interval : std::max<std::int64_t>(1, request.steps / 20);
+  std::int64_t next_checkpoint = (ctx.global_step / interval + 1) * interval;
+  std::int64_t last_checkpoint = resuming ? ctx.global_step : -1;
+  auto checkpoint_now = [&] {
+    save_checkpoint(dir, *learner, ctx, envs, metrics.flush());
+    last_checkpoint = ctx.global_step;
+  };
+
+  ProgressLine progress(request.progress, std::string(to_string(config.algorithm)) + " " + request.env, request.steps);
+  const std::int64_t first_step = ctx.global_step;
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  TrainSummary summary;
+  try {
+    if (!resuming) learner->start(ctx);
+    while (ctx.global_step < request.steps) {
+      learner->iterate(ctx);
+      if (ctx.global_step >= next_checkpoint && ctx.global_step < request.steps) {
+        checkpoint_now();
+        next_checkpoint = (ctx.global_step / interval + 1) * interval;
+      }
+      const double seconds = elapsed();
+      progress.update(ctx, seconds > 0 ? static_cast<double>(ctx.global_step - first_step) / seconds : 0);
+      if (request.stop_after > 0 && ctx.global_step >= request.stop_after) break;
+    }
+  } catch (const NonFiniteLoss& e) {
+    progress.finish();
+    metrics.flush();
+    throw run_error(dir, std::string("training stopped: ") + e.what() +
+                             (last_checkpoint >= 0 ? "; the last good checkpoint is " + checkpoint.string() +
+                                                         " (global step " + std::to_string(last_checkpoint) + ")"
+                                                   : "; no checkpoint was written before it"));
+  }
+  summary.seconds = elapsed();
+  summary.steps = ctx.global_step;
+  summary.episodes = ctx.episodes;
+  summary.last100_mean_return = ctx.recent_mean();
+  summary.steps_per_second = summary.seconds > 0 ? static_cast<double>(ctx.global_step - first_step) / summary.seconds : 0;
+  progress.update(ctx, summary.steps_per_second, true);
+  progress.finish();
+  summary.finished = ctx.global_step >= request.steps;
+  if (!summary.finished) {
+    metrics.flush();
+    return summary;  // stopped on request: the last checkpoint is where a resume starts
+  }
+  checkpoint_now();
+
+  struct LearnerPolicy final : TrainedPolicy {
+    LearnerPolicy(Learner& l, const Env& e) : learner(l), prototype(e) {}
+    void act(std::span<const float> o, std::span<const std::uint8_t> m, std::span<std::int32_t> i,
+             std::span<float> v) override {
+      learner.act(o, m, i, v);
+    }
+    const Env& env() const override { return prototype; }
+    Learner& learner;
+    const Env& prototype;
+  } trained(*learner, *prototype);
+  const std::vector<double> returns = evaluate_policy(trained, config.eval_episodes, derive_seed(request.seed, 3));
+  double mean = std::accumulate(returns.begin(), returns.end(), 0.0) / static_cast<double>(returns.size());
+  double squares = 0;
+  for (double r : returns) squares += (r - mean) * (r - mean);
+  summary.final_eval_mean_return = mean;
+  summary.final_eval_std_return = std::sqrt(squares / static_cast<double>(returns.size()));
+
+  std::ostringstream json;
+  json << "{\n"
+       << "  \"algorithm\": " << json_string(run.algorithm) << ",\n"
+       << "  \"env\": " << json_string(request.env) << ",\n"
+       << "  \"seed\": " << request.seed << ",\n"
+       << "  \"steps\": " << summary.steps << ",\n"
+       << "  \"episodes\": " << summary.episodes << ",\n"
+       << "  \"final_eval_mean_return\": " << json_number(summary.final_eval_mean_return) << ",\n"
+       << "  \"final_eval_std_return\": " << json_number(summary.final_eval_std_return) << ",\n"
+       << "  \"final_eval_episodes\": " << returns.size() << ",\n"
+       << "  \"last100_mean_return\": " << json_number(summary.last100_mean_return) << ",\n"
+       << "  \"steps_per_second\": " << json_number(summary.steps_per_second) << ",\n"
+       << "  \"seconds\": " << json_number(summary.seconds) << ",\n"
+       << "  \"resumed\": " << (resuming ? "true" : "false") << ",\n"
+       << "  \"torch_threads\": " << at::get_num_threads() << ",\n"
+       << "  \"blas\": " << json_string(blas_name()) << "\n"
+       << "}\n";
+  write_file_atomically((dir / "summary.json").string(), json.str());
+  return summary;
+}
+
+std::unique_ptr<TrainedPolicy> load_trained_policy(const fs::path& run_dir) {
+  const RunFile run = read_run_yaml(run_dir / "run.yaml");
+  Algorithm algorithm;
+  try {
+    algorithm = parse_algorithm(run.algorithm);
+  } catch (const std::exception& e) {
+    throw run_error(run_dir / "run.yaml", std::string("algorithm: ") + e.what());
+  }
+  std::unique_ptr<Env> env = make_training_env(run.env, run.view);
+  AgentConfig config = default_agent_config(algorithm, is_box(env->action_space()));
+  read_agent_config(read_text(run_dir / "config.yaml"), (run_dir / "config.yaml").string(), config);
+  std::unique_ptr<Learner> learner = make_learner(config, *env, run.steps, run.seed);
+  const fs::path file = run_dir / "checkpoint.pt";
+  if (!fs::exists(file)) throw run_error(file, "no checkpoint: the run has not saved a policy yet");
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(file.string());
+    learner->load(archive);
+  } catch (const std::exception& e) {
+    throw run_error(file, std::string("cannot load the policy: ") + e.what());
+  }
+  return std::make_unique<LoadedPolicy>(std::move(env), std::move(learner));
+}
+
+std::vector<double> evaluate_policy(TrainedPolicy& policy, int episodes, std::uint64_t seed) {
+  const std::unique_ptr<Env> env = policy.env().clone();
+  std::vector<float> observation(env->observation_size());
+  std::vector<std::uint8_t> mask(mask_size(env->action_space()));
+  std::vector<std::int32_t> indices(is_box(env->action_space()) ? 0 : flat_size(env->action_space()));
+  std::vector<float> values(is_box(env->action_space()) ? flat_size(env->action_space()) : 0);
+  std::vector<double> returns;
+  for (int n = 0; n < episodes; ++n) {
+    env->reset(derive_seed(seed, static_cast<std::uint64_t>(n)), observation);
+    double total = 0;
+    for (;;) {
+      if (!mask.empty()) env->action_mask(mask);
+      policy.act(observation, mask, indices, values);
+      const StepResult r = env->step(Action{indices, values}, observation);
+      total += r.reward;
+      if (r.terminated || r.truncated) break;
+    }
+    returns.push_back(total);
+  }
+  return returns;
+}
+
+}  // namespace expanse::agents

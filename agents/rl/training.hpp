@@ -1,0 +1,68 @@
+#pragma once
+// Training and evaluating the learning agents, without LibTorch in the interface: what the CLI
+// (`expanse train`, `expanse eval`) and the experiment runner call. A run lives in one directory:
+//   config.yaml   the agent's complete hyperparameters (read_agent_config accepts it)
+//   run.yaml      env, steps, seed (and the scenario file's copy, scenario.yaml, for market envs)
+//   checkpoint.pt the whole training state, replaced atomically every checkpoint_interval steps
+//   metrics.csv   CleanRL's scalars, one row per episode or logged update
+//   summary.json  written at the end: final_eval_mean_return, steps_per_second, …
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "agents/rl/agent_config.hpp"
+#include "env/env.hpp"
+
+namespace expanse::agents {
+
+// "cartpole-v1", "pendulum-v1", "acrobot-v1", "mountaincar-continuous-v0" (or Gymnasium's ids),
+// or a scenario file (*.yaml / *.yml); for scenarios `view` picks the action view.
+std::unique_ptr<Env> make_training_env(const std::string& env, const std::string& view);
+// The action view an algorithm uses on market scenarios when the config names none.
+std::string default_view(Algorithm algorithm);
+
+struct TrainRequest {
+  AgentConfig config;
+  std::string env;  // as make_training_env
+  std::int64_t steps = 0;
+  std::uint64_t seed = 1;
+  std::filesystem::path out;
+  bool resume = false;    // continue from out/checkpoint.pt (a fresh start if there is none)
+  bool progress = false;  // a live progress line on stderr
+  // Stop after this many global steps without finishing (tests of resumption); 0 = never.
+  std::int64_t stop_after = 0;
+};
+
+struct TrainSummary {
+  std::int64_t steps = 0;
+  int episodes = 0;
+  double final_eval_mean_return = 0;
+  double final_eval_std_return = 0;
+  double last100_mean_return = 0;  // mean return of the last 100 training episodes
+  double steps_per_second = 0;     // of this process's share of the run
+  double seconds = 0;
+  bool finished = false;           // false when stopped by stop_after
+};
+
+// Trains (or resumes), writes the run directory, returns the summary. Errors a user can fix throw
+// UserError; a non-finite loss throws UserError naming the step and the last good checkpoint.
+TrainSummary train(const TrainRequest& request);
+
+// A trained policy: deterministic actions for single observations.
+class TrainedPolicy {
+ public:
+  virtual ~TrainedPolicy() = default;
+  virtual void act(std::span<const float> observation, std::span<const std::uint8_t> mask,
+                   std::span<std::int32_t> indices, std::span<float> values) = 0;
+  virtual const Env& env() const = 0;  // a prototype of the env it was trained on
+};
+std::unique_ptr<TrainedPolicy> load_trained_policy(const std::filesystem::path& run_dir);
+
+// Episode returns of `policy` on episodes seeded derive_seed(seed, n), n = 0…episodes−1.
+std::vector<double> evaluate_policy(TrainedPolicy& policy, int episodes, std::uint64_t seed);
+
+}  // namespace expanse::agents

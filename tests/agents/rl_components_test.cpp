@@ -1,0 +1,224 @@
+// Unit tests of the learning agents' pieces against values computed by hand.
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "agents/rl/agent_config.hpp"
+#include "agents/rl/distributions.hpp"
+#include "agents/rl/flat_adam.hpp"
+#include "agents/rl/losses.hpp"
+#include "agents/rl/mlp.hpp"
+#include "agents/rl/replay_buffer.hpp"
+#include "agents/rl/rollout_buffer.hpp"
+#include "agents/rl/schedule.hpp"
+#include "env/util/user_error.hpp"
+
+using namespace expanse;
+using namespace expanse::agents;
+
+namespace {
+torch::Tensor floats(std::vector<float> v) { return torch::tensor(v); }
+}  // namespace
+
+TEST_CASE("GAE matches a hand computation, with an episode boundary inside the rollout", "[agents][gae]") {
+  // One env, three steps; the observation at t = 2 starts a new episode (dones[2] = 1).
+  RolloutBuffer b(3, 1, 1, 1, 0, 0);
+  b.rewards = {1, 2, 3};
+  b.values = {0.5f, 1.0f, 1.5f};
+  b.dones = {0, 0, 1};
+  const double g = 0.9, l = 0.8;
+  b.compute_gae({2.0f}, {0.0f}, g, l);
+  // t = 2: δ = 3 + 0.9·2 − 1.5 = 3.3, A = 3.3
+  // t = 1: successor starts a new episode: δ = 2 − 1 = 1, A = 1
+  // t = 0: δ = 1 + 0.9·1 − 0.5 = 1.4, A = 1.4 + 0.9·0.8·1 = 2.12
+  CHECK(b.advantages[2] == Catch::Detail::Approx(3.3));
+  CHECK(b.advantages[1] == Catch::Detail::Approx(1.0));
+  CHECK(b.advantages[0] == Catch::Detail::Approx(2.12));
+  CHECK(b.returns[0] == Catch::Detail::Approx(2.62));
+  CHECK(b.returns[2] == Catch::Detail::Approx(4.8));
+  // A done after the last step stops the bootstrap from next_values.
+  b.compute_gae({100.0f}, {1.0f}, g, l);
+  CHECK(b.advantages[2] == Catch::Detail::Approx(1.5));
+}
+
+TEST_CASE("PPO's clipped surrogate and clipped value loss", "[agents][ppo]") {
+  // ratios e^0.5 = 1.6487 (clipped to 1.2) and e^−0.5 = 0.6065 (clipped to 0.8), advantages +1 and −1.
+  const torch::Tensor log_ratio = floats({0.5f, -0.5f});
+  const torch::Tensor adv = floats({1.0f, -1.0f});
+  const PpoLoss loss = ppo_loss(log_ratio, adv, floats({1.0f, 3.0f}), floats({2.0f, 2.0f}), floats({0.0f, 2.5f}), 0.2,
+                                true, false);
+  // row 0: max(−1.6487, −1.2) = −1.2; row 1: max(0.6065, 0.8) = 0.8 → mean −0.2
+  CHECK(loss.policy.item<double>() == Catch::Detail::Approx(-0.2).margin(1e-6));
+  // row 0: unclipped (1−2)² = 1, clipped (0+0.2−2)² = 3.24 → 3.24; row 1: (3−2)² = 1, (2.5+0.2... clamp(0.5)=0.2 → 2.7−2)²=0.49 → 1
+  CHECK(loss.value.item<double>() == Catch::Detail::Approx(0.5 * (3.24 + 1.0) / 2).margin(1e-6));
+  const PpoLoss plain = ppo_loss(log_ratio, adv, floats({1.0f, 3.0f}), floats({2.0f, 2.0f}), floats({0.0f, 2.5f}), 0.2,
+                                 false, false);
+  CHECK(plain.value.item<double>() == Catch::Detail::Approx(0.5).margin(1e-6));
+  // Normalising ±1 advantages: mean 0, sample std √2 → ±0.7071.
+  const PpoLoss normed = ppo_loss(log_ratio, adv, floats({1.0f, 3.0f}), floats({2.0f, 2.0f}), floats({0.0f, 2.5f}),
+                                  0.2, true, true);
+  CHECK(normed.policy.item<double>() == Catch::Detail::Approx((-1.2 + 0.8) / 2 / std::sqrt(2.0)).margin(1e-5));
+}
+
+TEST_CASE("SAC's soft targets, continuous and discrete", "[agents][sac]") {
+  const torch::Tensor r = floats({1.0f, 2.0f}), nt = floats({1.0f, 0.0f});
+  const torch::Tensor t = sac_target(r, nt, 0.5, floats({3.0f, 9.0f}).view({2, 1}), floats({4.0f, 1.0f}).view({2, 1}),
+                                     0.2, floats({-1.0f, 5.0f}).view({2, 1}));
+  CHECK(t[0].item<double>() == Catch::Detail::Approx(1 + 0.5 * (3 + 0.2)));  // min 3, −α·logπ = +0.2
+  CHECK(t[1].item<double>() == Catch::Detail::Approx(2.0));                   // terminated: no bootstrap
+  const torch::Tensor probs = floats({0.25f, 0.75f}).view({1, 2});
+  const torch::Tensor d = sac_discrete_target(floats({0.0f}), floats({1.0f}), 1.0, floats({1.0f, 2.0f}).view({1, 2}),
+                                              floats({0.0f, 4.0f}).view({1, 2}), 0.5, probs, probs.log());
+  const double expected = 0.25 * (0 - 0.5 * std::log(0.25)) + 0.75 * (2 - 0.5 * std::log(0.75));
+  CHECK(d[0].item<double>() == Catch::Detail::Approx(expected).epsilon(1e-5));
+}
+
+TEST_CASE("Masked categoricals give invalid actions zero probability and are never sampled", "[agents][mask]") {
+  const torch::Tensor logits = floats({5.0f, 1.0f, 0.0f, 2.0f}).view({1, 4});
+  const torch::Tensor mask = torch::tensor(std::vector<std::uint8_t>{0, 1, 1, 0}).view({1, 4});
+  const Categorical pi(masked_logits(logits, mask));
+  const torch::Tensor p = pi.probs();
+  CHECK(p[0][0].item<float>() == 0.0f);
+  CHECK(p[0][3].item<float>() == 0.0f);
+  CHECK(p[0][1].item<double>() == Catch::Detail::Approx(std::exp(1.0) / (std::exp(1.0) + 1)).epsilon(1e-5));
+  const double h = pi.entropy()[0].item<double>();
+  CHECK(std::isfinite(h));
+  const double q = std::exp(1.0) / (std::exp(1.0) + 1);
+  CHECK(h == Catch::Detail::Approx(-(q * std::log(q) + (1 - q) * std::log(1 - q))).epsilon(1e-5));
+  Rng rng(7);
+  std::int64_t a = -1;
+  int counts[4] = {0, 0, 0, 0};
+  for (int i = 0; i < 2000; ++i) {
+    sample_categorical(p, rng, std::span<std::int64_t>(&a, 1));
+    ++counts[a];
+  }
+  CHECK(counts[0] == 0);
+  CHECK(counts[3] == 0);
+  CHECK(counts[1] / 2000.0 == Catch::Detail::Approx(q).margin(0.04));
+  std::int64_t best = -1;
+  argmax_rows(masked_logits(logits, mask), std::span<std::int64_t>(&best, 1));
+  CHECK(best == 1);
+}
+
+TEST_CASE("Multi-categorical log-probabilities add over blocks", "[agents][mask]") {
+  const torch::Tensor logits = floats({0.0f, 0.0f, 1.0f, 2.0f, 3.0f}).view({1, 5});
+  const MultiCategorical pi(logits, {2, 3});
+  const torch::Tensor actions = torch::tensor(std::vector<std::int64_t>{1, 2}).view({1, 2});
+  const double expected = std::log(0.5) + (3 - std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0)));
+  CHECK(pi.log_prob(actions)[0].item<double>() == Catch::Detail::Approx(expected).epsilon(1e-5));
+}
+
+TEST_CASE("The tanh-squashed Gaussian's density includes the change of variables", "[agents][sac]") {
+  Rng rng(3);
+  const torch::Tensor mean = floats({0.3f}).view({1, 1}), log_std = floats({-0.5f}).view({1, 1});
+  const torch::Tensor scale = floats({2.0f}).view({1, 1}), bias = floats({0.0f}).view({1, 1});
+  const TanhGaussianSample s = sample_tanh_gaussian(mean, log_std, scale, bias, rng);
+  const double action = s.action.item<double>();
+  const double y = action / 2, u = std::atanh(y), sd = std::exp(-0.5);
+  const double normal = -0.5 * std::pow((u - 0.3) / sd, 2) - std::log(sd) - 0.5 * std::log(2 * M_PI);
+  CHECK(s.log_prob.item<double>() == Catch::Detail::Approx(normal - std::log(2 * (1 - y * y) + 1e-6)).epsilon(1e-4));
+  CHECK(std::abs(action) <= 2.0);
+  CHECK(s.mean_action.item<double>() == Catch::Detail::Approx(2 * std::tanh(0.3)).epsilon(1e-6));
+}
+
+TEST_CASE("Diagonal Gaussian log-density and entropy", "[agents][ppo]") {
+  const DiagonalGaussian pi(floats({0.0f, 1.0f}).view({1, 2}), floats({0.0f, std::log(2.0f)}).view({1, 2}));
+  const double expected = (-0.5 * 1.0 - 0.5 * std::log(2 * M_PI)) + (-0.5 * 0.25 - std::log(2.0) - 0.5 * std::log(2 * M_PI));
+  CHECK(pi.log_prob(floats({1.0f, 2.0f}).view({1, 2}))[0].item<double>() == Catch::Detail::Approx(expected).epsilon(1e-5));
+  CHECK(pi.entropy()[0].item<double>() == Catch::Detail::Approx(2 * (0.5 + 0.5 * std::log(2 * M_PI)) + std::log(2.0)).epsilon(1e-5));
+}
+
+TEST_CASE("Flat Adam takes PyTorch's first step, and clipping bounds the global norm", "[agents][adam]") {
+  FlatParameters p(2);
+  p.values.fill_(1.0f);
+  FlatAdam adam(p, 0.1);
+  p.grads.copy_(floats({0.5f, -2.0f}));
+  // Bias-corrected first step: m̂ = g, v̂ = g², update = lr·g/(|g| + eps) = ±0.1.
+  adam.step();
+  CHECK(p.values[0].item<double>() == Catch::Detail::Approx(0.9).epsilon(1e-6));
+  CHECK(p.values[1].item<double>() == Catch::Detail::Approx(1.1).epsilon(1e-6));
+  p.grads.copy_(floats({3.0f, 4.0f}));
+  CHECK(adam.clip_grad_norm(1.0) == Catch::Detail::Approx(5.0));
+  CHECK(p.grads.norm().item<double>() == Catch::Detail::Approx(1.0).epsilon(1e-5));
+}
+
+TEST_CASE("Orthogonal initialisation: rows orthonormal times the gain, biases zero", "[agents][mlp]") {
+  Mlp net({4, 8, 3}, Activation::kTanh);
+  FlatParameters pool(net.parameter_count());
+  net.bind(pool, 0);
+  Rng rng(1);
+  net.init_orthogonal(0.01, rng);
+  CHECK(net.parameter_count() == 4 * 8 + 8 + 8 * 3 + 3);
+  const torch::Tensor w1 = pool.values.narrow(0, 0, 32).view({8, 4});  // tall: columns orthonormal
+  CHECK(torch::allclose(w1.t().mm(w1), 2.0 * torch::eye(4), 1e-4, 1e-5));
+  const torch::Tensor w2 = pool.values.narrow(0, 40, 24).view({3, 8});  // wide: rows orthonormal
+  CHECK(torch::allclose(w2.mm(w2.t()), 1e-4 * torch::eye(3), 1e-4, 1e-7));
+  CHECK(pool.values.narrow(0, 32, 8).abs().sum().item<float>() == 0.0f);
+  // Gradients land in the pool's gradient buffer.
+  net.forward(torch::ones({2, 4})).sum().backward();
+  CHECK(pool.grads.abs().sum().item<float>() > 0.0f);
+}
+
+TEST_CASE("The replay buffer wraps around and keeps terminated and truncated apart", "[agents][buffers]") {
+  ReplayBuffer buffer(3, 1, 1, 0, 0);
+  for (int i = 0; i < 5; ++i) {
+    const float o = static_cast<float>(i), n = static_cast<float>(i) + 0.5f;
+    const std::int32_t a = i;
+    buffer.add(std::span<const float>(&o, 1), std::span<const float>(&n, 1), std::span<const std::int32_t>(&a, 1), {},
+               10.0 * i, i == 3, i == 4, {});
+  }
+  CHECK(buffer.size() == 3);
+  CHECK(buffer.position() == 2);
+  Rng rng(5);
+  ReplayBatch batch;
+  std::set<int> seen;
+  for (int k = 0; k < 50; ++k) {
+    buffer.sample(4, rng, batch);
+    for (std::size_t b = 0; b < 4; ++b) {
+      const int i = static_cast<int>(batch.observations[b]);
+      seen.insert(i);
+      CHECK(batch.next_observations[b] == Catch::Detail::Approx(i + 0.5));
+      CHECK(batch.indices[b] == i);
+      CHECK(batch.rewards[b] == Catch::Detail::Approx(10.0 * i));
+      CHECK(batch.terminated[b] == (i == 3 ? 1.0f : 0.0f));
+      CHECK(batch.truncated[b] == (i == 4 ? 1.0f : 0.0f));
+    }
+  }
+  CHECK(seen == std::set<int>{2, 3, 4});  // 0 and 1 were overwritten
+}
+
+TEST_CASE("Schedules: linear ε and CleanRL's every-N test for counters that jump", "[agents][schedule]") {
+  CHECK(linear_schedule(1.0, 0.05, 100, 0) == Catch::Detail::Approx(1.0));
+  CHECK(linear_schedule(1.0, 0.05, 100, 50) == Catch::Detail::Approx(0.525));
+  CHECK(linear_schedule(1.0, 0.05, 100, 1000) == Catch::Detail::Approx(0.05));
+  CHECK(due(10, 11, 10));
+  CHECK_FALSE(due(11, 12, 10));
+  CHECK(due(8, 12, 10));   // 10 lies in [8, 12)
+  CHECK_FALSE(due(11, 20, 10));
+}
+
+TEST_CASE("Agent configs: defaults, overrides and located errors", "[agents][config]") {
+  AgentConfig c = default_agent_config(Algorithm::kPpo, false);
+  CHECK(c.ppo.learning_rate == 2.5e-4);
+  CHECK(default_agent_config(Algorithm::kPpo, true).ppo.num_steps == 2048);
+  read_agent_config("learning_rate: 1e-3\nhidden: [32, 16]\nview: box\n", "c.yaml", c);
+  CHECK(c.ppo.learning_rate == 1e-3);
+  CHECK(c.ppo.hidden == std::vector<int>{32, 16});
+  CHECK(c.view == "box");
+  // The snapshot round-trips.
+  AgentConfig again = default_agent_config(Algorithm::kPpo, false);
+  read_agent_config(agent_config_yaml(c), "snapshot.yaml", again);
+  CHECK(agent_config_yaml(again) == agent_config_yaml(c));
+  try {
+    AgentConfig d = default_agent_config(Algorithm::kDqn, false);
+    read_agent_config("learning_rat: 1\ngamma: 2\nalgorithm: sac\n", "bad.yaml", d);
+    FAIL("expected a UserError");
+  } catch (const UserError& e) {
+    REQUIRE(e.diagnostics().size() == 3);
+    std::string all;
+    for (const auto& d : e.diagnostics()) all += d.str() + "\n";
+    CHECK(all.find("bad.yaml:1:1: learning_rat") != std::string::npos);
+    CHECK(all.find("learning_rate") != std::string::npos);  // did you mean
+    CHECK(all.find("bad.yaml:2:8: gamma") != std::string::npos);
+    CHECK(all.find("bad.yaml:3:12: algorithm") != std::string::npos);
+  }
+}
