@@ -27,6 +27,9 @@ std::unique_ptr<Command> make_fit_command();
 std::unique_ptr<Command> make_segments_command();
 std::unique_ptr<Command> make_train_command();
 std::unique_ptr<Command> make_eval_command();
+std::unique_ptr<Command> make_run_command();
+std::unique_ptr<Command> make_compare_command();
+std::unique_ptr<Command> make_run_job_command();
 
 }  // namespace expanse::cli
 

@@ -20,6 +20,9 @@ std::vector<std::unique_ptr<Command>> registry() {
   commands.push_back(make_segments_command());
   commands.push_back(make_train_command());
   commands.push_back(make_eval_command());
+  commands.push_back(make_run_command());
+  commands.push_back(make_compare_command());
+  commands.push_back(make_run_job_command());
   return commands;
 }
 

@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev libyaml-cpp-dev libboost-program-options-dev catch2
   libtorch-dev libopenblas0-openmp
   python3 python3-dev python3-numpy python3-pytest pybind11-dev
+  gnuplot-nox        # the experiment reports' figures
 )
 
 missing=()

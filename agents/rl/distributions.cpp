@@ -79,6 +79,34 @@ void argmax_rows(const torch::Tensor& values, std::span<std::int64_t> out) {
   }
 }
 
+std::int32_t sample_logits(const float* logits, const std::uint8_t* mask, int n, Rng& rng, double& log_prob) {
+  double top = -INFINITY;
+  for (int a = 0; a < n; ++a)
+    if (!mask || mask[a]) top = std::max(top, static_cast<double>(logits[a]));
+  if (top == -INFINITY) return 0;  // nothing valid: the env treats the action as a no-op
+  double total = 0;
+  for (int a = 0; a < n; ++a)
+    if (!mask || mask[a]) total += std::exp(logits[a] - top);
+  const double u = rng.uniform() * total;
+  double cumulative = 0;
+  int chosen = -1;
+  for (int a = 0; a < n; ++a) {
+    if (mask && !mask[a]) continue;
+    chosen = a;
+    cumulative += std::exp(logits[a] - top);
+    if (u < cumulative) break;
+  }
+  log_prob += logits[chosen] - top - std::log(total);
+  return chosen;
+}
+
+std::int32_t argmax_valid(const float* values, const std::uint8_t* mask, int n) {
+  int best = -1;
+  for (int a = 0; a < n; ++a)
+    if ((!mask || mask[a]) && (best < 0 || values[a] > values[best])) best = a;
+  return best < 0 ? 0 : best;
+}
+
 DiagonalGaussian::DiagonalGaussian(torch::Tensor mean_, torch::Tensor log_std_)
     : mean(std::move(mean_)), log_std(log_std_.expand_as(mean)) {}
 
@@ -91,11 +119,6 @@ torch::Tensor DiagonalGaussian::log_prob(const torch::Tensor& x) const {
 torch::Tensor DiagonalGaussian::entropy() const {
   static const double constant = 0.5 + 0.5 * std::log(2 * M_PI);
   return (log_std + constant).sum(-1);
-}
-
-torch::Tensor DiagonalGaussian::sample(Rng& rng) const {
-  torch::NoGradGuard no_grad;
-  return mean + torch::exp(log_std) * normal_like(mean, rng);
 }
 
 TanhGaussianSample sample_tanh_gaussian(const torch::Tensor& mean, const torch::Tensor& log_std,

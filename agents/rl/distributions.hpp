@@ -37,12 +37,18 @@ struct MultiCategorical {
 void sample_categorical(const torch::Tensor& probs, Rng& rng, std::span<std::int64_t> out);
 void argmax_rows(const torch::Tensor& values, std::span<std::int64_t> out);
 
+// The same distributions on plain arrays, for acting without LibTorch (see Mlp::forward_fast).
+// A categorical over `n` logits, invalid actions (mask 0; mask may be null) excluded: draws an
+// index and adds its log-probability to `log_prob`.
+std::int32_t sample_logits(const float* logits, const std::uint8_t* mask, int n, Rng& rng, double& log_prob);
+// The index of the largest valid value (0 when none is valid).
+std::int32_t argmax_valid(const float* values, const std::uint8_t* mask, int n);
+
 // A Gaussian with diagonal covariance (PPO's continuous actions).
 struct DiagonalGaussian {
   DiagonalGaussian(torch::Tensor mean, torch::Tensor log_std);
   torch::Tensor log_prob(const torch::Tensor& x) const;  // summed over the last dimension
   torch::Tensor entropy() const;                         // summed over the last dimension
-  torch::Tensor sample(Rng& rng) const;                  // no gradient
   torch::Tensor mean, log_std;
 };
 

@@ -47,15 +47,12 @@ class Dqn final : public Learner {
                                            before);
     observations_.assign(ctx.buffers.observations.begin(), ctx.buffers.observations.end());
     chosen_.resize(E);
-    greedy_.resize(E);
-    {
-      torch::NoGradGuard no_grad;
-      const torch::Tensor q = masked_logits(q_.forward(as_tensor(observations_, {static_cast<std::int64_t>(E), static_cast<std::int64_t>(obs_size_)})),
-                                       mask_tensor(ctx.buffers.action_masks, static_cast<std::int64_t>(E), static_cast<std::int64_t>(M)));
-      argmax_rows(q, greedy_);
-    }
+    q_.forward_fast(observations_.data(), static_cast<int>(E), q_out_);
     for (std::size_t i = 0; i < E; ++i)
-      chosen_[i] = ctx.rng.uniform() < epsilon ? random_valid(ctx, i) : static_cast<std::int32_t>(greedy_[i]);
+      chosen_[i] = ctx.rng.uniform() < epsilon
+                       ? random_valid(ctx, i)
+                       : argmax_valid(q_out_.data() + i * static_cast<std::size_t>(actions_),
+                                      M ? ctx.buffers.action_masks.data() + i * M : nullptr, actions_);
     ctx.envs.step(chosen_, {}, ctx.buffers);
     ctx.global_step += static_cast<std::int64_t>(E);
     for (std::size_t i = 0; i < E; ++i) {
@@ -101,15 +98,10 @@ class Dqn final : public Learner {
 
   void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
            std::span<float>) override {
-    torch::NoGradGuard no_grad;
-    const torch::Tensor q = masked_logits(q_.forward(as_tensor(observation, {1, static_cast<std::int64_t>(obs_size_)})),
-                                     mask_tensor(mask, 1, static_cast<std::int64_t>(mask.size())));
-    std::int64_t best = 0;
-    argmax_rows(q, std::span<std::int64_t>(&best, 1));
-    indices[0] = static_cast<std::int32_t>(best);
+    q_.forward_fast(observation.data(), 1, q_out_);
+    indices[0] = argmax_valid(q_out_.data(), mask.empty() ? nullptr : mask.data(), actions_);
   }
 
- private:
   std::int32_t random_valid(RunContext& ctx, std::size_t i) {
     const std::size_t M = ctx.envs.mask_size();
     const std::uint8_t* mask = ctx.buffers.action_masks.data() + i * M;
@@ -167,7 +159,7 @@ class Dqn final : public Learner {
   ReplayBatch batch_;
   std::vector<float> observations_;
   std::vector<std::int32_t> chosen_;
-  std::vector<std::int64_t> greedy_;
+  std::vector<float> q_out_;
   std::vector<std::uint8_t> all_valid_;
 };
 

@@ -1,5 +1,6 @@
 #include "agents/rl/mlp.hpp"
 
+#include <Eigen/Core>
 #include <cmath>
 #include <stdexcept>
 
@@ -90,6 +91,31 @@ torch::Tensor Mlp::run(const torch::Tensor& x, bool frozen) const {
     if (l + 1 < weights_.size()) h = activation_ == Activation::kTanh ? torch::tanh(h) : torch::relu(h);
   }
   return h;
+}
+
+void Mlp::forward_fast(const float* x, int rows, std::vector<float>& out) const {
+  using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  using Vector = Eigen::Matrix<float, 1, Eigen::Dynamic>;
+  const float* input = x;
+  for (std::size_t l = 0; l < weights_.size(); ++l) {
+    const int in = widths_[l], n = widths_[l + 1];
+    const bool last = l + 1 == weights_.size();
+    std::vector<float>& target = last ? out : (l % 2 == 0 ? hidden_a_ : hidden_b_);
+    target.resize(static_cast<std::size_t>(rows) * static_cast<std::size_t>(n));
+    const Eigen::Map<const RowMatrix> X(input, rows, in);
+    const Eigen::Map<const RowMatrix> W(weights_[l].data_ptr<float>(), n, in);
+    const Eigen::Map<const Vector> b(biases_[l].data_ptr<float>(), n);
+    Eigen::Map<RowMatrix> Y(target.data(), rows, n);
+    Y.noalias() = X * W.transpose();
+    Y.rowwise() += b;
+    if (!last) {
+      if (activation_ == Activation::kTanh)
+        Y = Y.array().tanh().matrix();
+      else
+        Y = Y.cwiseMax(0.0f);
+    }
+    input = target.data();
+  }
 }
 
 torch::Tensor Mlp::forward(const torch::Tensor& x) const { return run(x, false); }

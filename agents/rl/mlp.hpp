@@ -43,6 +43,12 @@ class Mlp {
   // loss goes through the critics without computing the critics' own gradients).
   torch::Tensor forward_frozen(const torch::Tensor& x) const;
 
+  // The same function without LibTorch, for acting: `rows` inputs (row-major) → `out`
+  // (rows × outputs), computed with Eigen straight from the flat parameter buffer. Why: at the
+  // batch sizes of acting (1–64 rows) LibTorch's per-operator dispatch costs ~15× the arithmetic
+  // (a batch-1 forward of a 64-64 network: 17 µs through LibTorch). Never records gradients.
+  void forward_fast(const float* x, int rows, std::vector<float>& out) const;
+
   int inputs() const { return widths_.front(); }
   int outputs() const { return widths_.back(); }
 
@@ -53,6 +59,7 @@ class Mlp {
   Activation activation_;
   std::vector<torch::Tensor> weights_;  // (out, in) views
   std::vector<torch::Tensor> biases_;
+  mutable std::vector<float> hidden_a_, hidden_b_;  // forward_fast's scratch
 };
 
 // {inputs, hidden..., outputs}

@@ -80,19 +80,14 @@ class Ppo final : public Learner {
 
   void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
            std::span<float> values) override {
-    torch::NoGradGuard no_grad;
-    const torch::Tensor out = actor_.forward(as_tensor(observation, {1, static_cast<std::int64_t>(obs_size_)}));
+    actor_.forward_fast(observation.data(), 1, actor_out_);
     if (shape_.box) {
-      const float* mean = out.data_ptr<float>();
-      for (std::size_t d = 0; d < values.size(); ++d) values[d] = std::clamp(mean[d], shape_.low[d], shape_.high[d]);
+      for (std::size_t d = 0; d < values.size(); ++d) values[d] = std::clamp(actor_out_[d], shape_.low[d], shape_.high[d]);
       return;
     }
-    const torch::Tensor logits = masked_logits(out, mask_tensor(mask, 1, static_cast<std::int64_t>(mask.size())));
-    std::int64_t offset = 0;
+    std::int32_t offset = 0;
     for (std::size_t b = 0; b < shape_.nvec.size(); ++b) {
-      std::int64_t best = 0;
-      argmax_rows(logits.narrow(1, offset, shape_.nvec[b]), std::span<std::int64_t>(&best, 1));
-      indices[b] = static_cast<std::int32_t>(best);
+      indices[b] = argmax_valid(actor_out_.data() + offset, mask.empty() ? nullptr : mask.data() + offset, shape_.nvec[b]);
       offset += shape_.nvec[b];
     }
   }
@@ -121,13 +116,10 @@ class Ppo final : public Learner {
 
   void collect(RunContext& ctx) {
     const auto E = static_cast<std::int64_t>(ctx.envs.size());
-    const auto D = static_cast<std::int64_t>(obs_size_);
-    const auto M = static_cast<std::int64_t>(mask_size_);
     const std::size_t I = shape_.index_size(), V = shape_.value_size();
     env_indices_.resize(static_cast<std::size_t>(E) * I);
     env_values_.resize(static_cast<std::size_t>(E) * V);
-    sampled_.resize(static_cast<std::size_t>(E));
-    torch::NoGradGuard no_grad;
+    static const double half_log_two_pi = 0.5 * std::log(2 * M_PI);
     for (int t = 0; t < config_.num_steps; ++t) {
       const std::size_t row = static_cast<std::size_t>(t) * static_cast<std::size_t>(E);
       std::copy(ctx.buffers.observations.begin(), ctx.buffers.observations.end(),
@@ -135,49 +127,45 @@ class Ppo final : public Learner {
       std::copy(ctx.buffers.action_masks.begin(), ctx.buffers.action_masks.end(),
                 rollout_.masks.begin() + static_cast<std::ptrdiff_t>(row * mask_size_));
       std::copy(next_done_.begin(), next_done_.end(), rollout_.dones.begin() + static_cast<std::ptrdiff_t>(row));
-      const torch::Tensor obs = as_tensor(std::span<const float>(ctx.buffers.observations), {E, D});
-      const torch::Tensor value = critic_.forward(obs);
-      std::copy_n(value.data_ptr<float>(), E, rollout_.values.begin() + static_cast<std::ptrdiff_t>(row));
-      const torch::Tensor out = actor_.forward(obs);
-      torch::Tensor log_prob;
-      if (shape_.box) {
-        const DiagonalGaussian pi(out, log_std_);
-        const torch::Tensor action = pi.sample(ctx.rng).contiguous();
-        log_prob = pi.log_prob(action);
-        const float* a = action.data_ptr<float>();
-        std::copy_n(a, E * static_cast<std::int64_t>(V), rollout_.values_actions.begin() + static_cast<std::ptrdiff_t>(row * V));
-        for (std::size_t k = 0; k < env_values_.size(); ++k)
-          env_values_[k] = std::clamp(a[k], shape_.low[k % V], shape_.high[k % V]);
-      } else {
-        const torch::Tensor logits = masked_logits(out, mask_tensor(ctx.buffers.action_masks, E, M));
-        std::int64_t offset = 0;
-        for (std::size_t b = 0; b < I; ++b) {
-          const Categorical pi(logits.narrow(1, offset, shape_.nvec[b]));
-          sample_categorical(pi.probs(), ctx.rng, sampled_);
-          for (std::int64_t e = 0; e < E; ++e) {
-            const std::size_t k = static_cast<std::size_t>(e) * I + b;
-            env_indices_[k] = static_cast<std::int32_t>(sampled_[static_cast<std::size_t>(e)]);
-            rollout_.indices[row * I + k] = sampled_[static_cast<std::size_t>(e)];
+      const float* obs = ctx.buffers.observations.data();
+      critic_.forward_fast(obs, static_cast<int>(E), value_out_);
+      actor_.forward_fast(obs, static_cast<int>(E), actor_out_);
+      for (std::size_t e = 0; e < static_cast<std::size_t>(E); ++e) {
+        rollout_.values[row + e] = value_out_[e];
+        const float* out = actor_out_.data() + e * static_cast<std::size_t>(outputs_);
+        double log_prob = 0;
+        if (shape_.box) {
+          const float* log_std = log_std_.data_ptr<float>();
+          for (std::size_t d = 0; d < V; ++d) {
+            const double z = ctx.rng.normal();
+            const float a = static_cast<float>(out[d] + std::exp(log_std[d]) * z);
+            log_prob += -0.5 * z * z - log_std[d] - half_log_two_pi;
+            rollout_.values_actions[(row + e) * V + d] = a;
+            env_values_[e * V + d] = std::clamp(a, shape_.low[d], shape_.high[d]);
           }
-          const torch::Tensor chosen = torch::from_blob(sampled_.data(), {E}, torch::kInt64);
-          const torch::Tensor block_log_prob = pi.log_prob(chosen);
-          log_prob = b == 0 ? block_log_prob : log_prob + block_log_prob;
-          offset += shape_.nvec[b];
+        } else {
+          const std::uint8_t* mask = mask_size_ ? ctx.buffers.action_masks.data() + e * mask_size_ : nullptr;
+          std::int32_t offset = 0;
+          for (std::size_t b = 0; b < I; ++b) {
+            const std::int32_t a =
+                sample_logits(out + offset, mask ? mask + offset : nullptr, shape_.nvec[b], ctx.rng, log_prob);
+            env_indices_[e * I + b] = a;
+            rollout_.indices[(row + e) * I + b] = a;
+            offset += shape_.nvec[b];
+          }
         }
+        rollout_.log_probs[row + e] = static_cast<float>(log_prob);
       }
-      std::copy_n(log_prob.contiguous().data_ptr<float>(), E, rollout_.log_probs.begin() + static_cast<std::ptrdiff_t>(row));
       ctx.envs.step(env_indices_, env_values_, ctx.buffers);
       ctx.global_step += E;
-      for (std::int64_t e = 0; e < E; ++e) {
-        const auto i = static_cast<std::size_t>(e);
+      for (std::size_t i = 0; i < static_cast<std::size_t>(E); ++i) {
         rollout_.rewards[row + i] = static_cast<float>(ctx.buffers.rewards[i]);
         next_done_[i] = (ctx.buffers.terminated[i] || ctx.buffers.truncated[i]) ? 1.f : 0.f;
       }
       ctx.after_step();
     }
-    const torch::Tensor next_value =
-        critic_.forward(as_tensor(std::span<const float>(ctx.buffers.observations), {E, D})).contiguous();
-    next_values_.assign(next_value.data_ptr<float>(), next_value.data_ptr<float>() + E);
+    critic_.forward_fast(ctx.buffers.observations.data(), static_cast<int>(E), value_out_);
+    next_values_.assign(value_out_.begin(), value_out_.begin() + E);
     rollout_.compute_gae(next_values_, next_done_, config_.gamma, config_.gae_lambda);
   }
 
@@ -261,7 +249,8 @@ class Ppo final : public Learner {
   std::vector<float> next_done_, next_values_;
   std::vector<std::int32_t> env_indices_;
   std::vector<float> env_values_;
-  std::vector<std::int64_t> sampled_, permutation_;
+  std::vector<std::int64_t> permutation_;
+  std::vector<float> value_out_, actor_out_;
 };
 
 }  // namespace

@@ -263,7 +263,8 @@ TrainSummary train(const TrainRequest& request) {
     if (read_text(dir / "run.yaml") != run_yaml(run))
       throw run_error(dir / "run.yaml", "the run was started with another env, --steps or --seed; resume with the same");
   } else {
-    if (fs::exists(dir / "run.yaml") || fs::exists(checkpoint))
+    // --resume of a run killed before its first checkpoint starts it afresh.
+    if (!request.resume && (fs::exists(dir / "run.yaml") || fs::exists(checkpoint)))
       throw run_error(dir, "already holds a training run; pass --resume to continue it, or choose another --out");
     fs::create_directories(dir, ec);
     if (ec) throw run_error(dir, "cannot create the directory: " + ec.message());

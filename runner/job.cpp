@@ -1,0 +1,158 @@
+#include "runner/job.hpp"
+
+#include <functional>
+#include <sstream>
+
+#include "agents/baselines/exhaustive_plan.hpp"
+#include "agents/baselines/market_policy.hpp"
+#include "agents/rl/training.hpp"
+#include "env/market/kpi.hpp"
+#include "env/market/scenario_loader.hpp"
+#include "env/util/atomic_file.hpp"
+#include "env/util/user_error.hpp"
+
+namespace expanse::runner {
+namespace fs = std::filesystem;
+
+const char* const kEvaluationHeader =
+    "episode,episode_seed,return,npv,revenue,profit,lowest_cash,payback_quarter,bankrupt,pilots,partners,"
+    "subsidiaries,market_share,invalid_action_rate";
+
+namespace {
+
+// Replays an exhaustive-search entry plan (MultiDiscrete view), exactly as plan_return() scores it.
+class PlanPolicy final : public MarketPolicy {
+ public:
+  explicit PlanPolicy(EntryPlan plan) : plan_(std::move(plan)) {}
+  std::string name() const override { return "optimum"; }
+  void act(const MarketEnv& env, std::span<std::int32_t> indices, std::span<float>) override {
+    const int t = env.quarter();
+    for (std::size_t r = 0; r < plan_.regions.size(); ++r) {
+      const auto& entry = plan_.regions[r];
+      indices[2 * r] = static_cast<std::int32_t>(entry.quarter == t ? entry.mode : ModeTarget::kKeep);
+      indices[2 * r + 1] = entry.quarter >= 0 && t >= entry.quarter ? 1 : 0;
+    }
+  }
+
+ private:
+  EntryPlan plan_;
+};
+
+using Actor = std::function<void(const MarketEnv& env, std::span<const float> observation,
+                                 std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
+                                 std::span<float> values)>;
+
+// Every policy meets the env here, on the same episode seeds (common random numbers).
+void evaluate(MarketEnv& env, const Actor& act, const std::function<void(std::uint64_t)>& reset_policy,
+              const Experiment& experiment, std::uint64_t job_seed, const fs::path& dir) {
+  std::vector<float> obs(env.observation_size());
+  std::vector<std::uint8_t> mask(mask_size(env.action_space()));
+  std::vector<std::int32_t> indices(is_box(env.action_space()) ? 0 : flat_size(env.action_space()));
+  std::vector<float> values(is_box(env.action_space()) ? flat_size(env.action_space()) : 0);
+  const MarketSpec& spec = env.spec();
+  std::ostringstream csv, timeline;
+  csv.precision(10);
+  csv << kEvaluationHeader << "\n";
+  timeline << "quarter,region,mode\n";
+  for (int n = 0; n < experiment.eval_episodes; ++n) {
+    const std::uint64_t episode_seed = derive_seed(experiment.eval_seed, static_cast<std::uint64_t>(n));
+    reset_policy(derive_seed(job_seed, static_cast<std::uint64_t>(n)));
+    env.reset(episode_seed, obs);
+    KpiTracker tracker;
+    tracker.begin(env);
+    std::vector<Mode> modes(spec.region_count(), Mode::kNone);
+    for (bool done = false; !done;) {
+      if (!mask.empty()) env.action_mask(mask);
+      act(env, obs, mask, indices, values);
+      const int quarter = env.quarter();
+      const StepResult r = env.step(Action{indices, values}, obs);
+      tracker.record(env, r);
+      done = r.terminated || r.truncated;
+      if (n != 0) continue;  // the timeline shows the first evaluation episode
+      for (std::size_t i = 0; i < spec.region_count(); ++i)
+        if (env.mode(i) != modes[i]) {
+          modes[i] = env.mode(i);
+          timeline << quarter << ',' << spec.scenario().regions[i].country.id << ',' << to_string(modes[i]) << '\n';
+        }
+    }
+    const EpisodeKpis k = tracker.finish(env);
+    csv << n << ',' << episode_seed << ',' << k.discounted_return << ',' << k.npv << ',' << k.revenue << ','
+        << k.profit << ',' << k.lowest_cash << ',' << k.payback_quarter << ',' << k.bankrupt << ','
+        << k.regions_by_mode[static_cast<std::size_t>(Mode::kPilot)] << ','
+        << k.regions_by_mode[static_cast<std::size_t>(Mode::kPartner)] << ','
+        << k.regions_by_mode[static_cast<std::size_t>(Mode::kSubsidiary)] << ',' << k.market_share << ','
+        << k.invalid_action_rate << '\n';
+  }
+  write_file_atomically((dir / "timeline.csv").string(), timeline.str());
+  write_file_atomically((dir / "evaluation.csv").string(), csv.str());  // last: marks the job done
+}
+
+}  // namespace
+
+fs::path scenario_file(const fs::path& results, const ScenarioEntry& scenario) {
+  return results / "scenarios" / (scenario.name + ".yaml");
+}
+
+fs::path job_dir(const fs::path& results, const Experiment& experiment, const Job& job) {
+  return results / "runs" / experiment.scenarios[job.scenario].name / experiment.policies[job.policy].name /
+         ("seed-" + std::to_string(job.seed));
+}
+
+bool job_done(const fs::path& dir) { return fs::exists(dir / "evaluation.csv"); }
+
+void run_job(const fs::path& results, const Experiment& experiment, const Job& job) {
+  const fs::path dir = job_dir(results, experiment, job);
+  fs::create_directories(dir);
+  const PolicyEntry& policy = experiment.policies[job.policy];
+  const fs::path scenario_path = scenario_file(results, experiment.scenarios[job.scenario]);
+  const Scenario scenario = load_scenario_file(scenario_path.string());
+  switch (policy.kind) {
+    case PolicyKind::kLearner: {
+      const fs::path train_dir = dir / "train";
+      if (!fs::exists(train_dir / "summary.json")) {
+        agents::TrainRequest request;
+        request.config = policy.config;
+        request.env = scenario_path.string();
+        request.steps = policy.steps;
+        request.seed = job.seed;
+        request.out = train_dir;
+        request.resume = true;  // an interrupted run continues from its last checkpoint
+        agents::train(request);
+      }
+      const auto trained = agents::load_trained_policy(train_dir);
+      const auto* prototype = dynamic_cast<const MarketEnv*>(&trained->env());
+      if (!prototype) throw std::logic_error("a learner on a scenario was not trained on the market env");
+      MarketEnv env(*prototype);
+      evaluate(
+          env,
+          [&](const MarketEnv&, std::span<const float> obs, std::span<const std::uint8_t> mask,
+              std::span<std::int32_t> indices, std::span<float> values) { trained->act(obs, mask, indices, values); },
+          [](std::uint64_t) {}, experiment, job.seed, dir);
+      break;
+    }
+    case PolicyKind::kBaseline: {
+      const auto baseline = make_baseline(policy.baseline);
+      const auto env = make_market_env(scenario, parse_action_view(policy.view));
+      evaluate(
+          *env,
+          [&](const MarketEnv& e, std::span<const float>, std::span<const std::uint8_t>, std::span<std::int32_t> indices,
+              std::span<float> values) { baseline->act(e, indices, values); },
+          [&](std::uint64_t seed) { baseline->reset(seed); }, experiment, job.seed, dir);
+      break;
+    }
+    case PolicyKind::kOptimum: {
+      // The plan is searched on the first evaluation episode's seed; on deterministic scenarios
+      // (tiny.yaml) it is the optimum of every episode.
+      PlanPolicy plan(exhaustive_entry_plan(scenario, derive_seed(experiment.eval_seed, 0)));
+      const auto env = make_market_env(scenario, ActionView::kMultiDiscrete);
+      evaluate(
+          *env,
+          [&](const MarketEnv& e, std::span<const float>, std::span<const std::uint8_t>, std::span<std::int32_t> indices,
+              std::span<float> values) { plan.act(e, indices, values); },
+          [](std::uint64_t) {}, experiment, job.seed, dir);
+      break;
+    }
+  }
+}
+
+}  // namespace expanse::runner
