@@ -114,7 +114,7 @@ std::string number(double v, int precision = 4) {
 
 const std::vector<std::string>& kpi_names() {
   static const std::vector<std::string> names{
-      "return_mean", "npv", "revenue", "profit", "peak_cash_burn", "payback_quarter_median", "payback_rate",
+      "return_mean", "npv", "revenue", "profit", "lowest_cash", "payback_quarter_median", "payback_rate",
       "bankruptcy_rate", "pilots", "partners", "subsidiaries", "market_share", "cvar5_return", "invalid_action_rate"};
   return names;
 }
@@ -195,7 +195,7 @@ std::vector<ScenarioResult> aggregate(const std::vector<Run>& runs, const Aggreg
                 {"npv", avg(kNpv)},
                 {"revenue", avg(kRevenue)},
                 {"profit", avg(kProfit)},
-                {"peak_cash_burn", avg(kLowestCash)},
+                {"lowest_cash", avg(kLowestCash)},
                 {"payback_quarter_median", payback.empty() ? NAN : median_of(payback)},
                 {"payback_rate", paid_back / episodes},
                 {"bankruptcy_rate", avg(kBankrupt)},

@@ -103,7 +103,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
             scenarios_node.IsSequence() && i < scenarios_node.size() ? scenarios_node[i].Mark() : scenarios_node.Mark();
         const std::string key = "scenarios[" + std::to_string(i) + "]";
         if (s == "default") {
-          e.scenarios.push_back({default_scenario_name(), default_scenario_text()});
+          e.scenarios.push_back({load_default_scenario().name, default_scenario_text()});
           continue;
         }
         const fs::path file = fs::path(s).is_absolute() ? fs::path(s) : fs::path(base_dir) / s;

@@ -321,7 +321,7 @@ void write_report(const std::vector<ScenarioResult>& results, const AggregateOpt
     blocks.push_back({Block::kHeading, "## " + s.name, {}, ""});
     Block table{Block::kTable, "", {}, ""};
     table.rows.push_back({"policy", "kind", "runs", "IQM [interval]", "mean [interval]", "median [interval]", "NPV",
-                          "revenue", "peak cash burn", "payback (median quarter)", "bankrupt", "pilots", "partners",
+                          "revenue", "lowest cash (peak burn)", "payback (median quarter)", "bankrupt", "pilots", "partners",
                           "subsidiaries", "CVaR 5 %"});
     std::vector<std::size_t> order(s.policies.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -331,7 +331,7 @@ void write_report(const std::vector<ScenarioResult>& results, const AggregateOpt
       const auto& k = p.kpis;
       table.rows.push_back({p.name, p.kind, std::to_string(p.scores.size()), interval(p.iqm), interval(p.mean),
                             interval(p.median), fixed(k.at("npv"), 1), fixed(k.at("revenue"), 1),
-                            fixed(k.at("peak_cash_burn"), 1), fixed(k.at("payback_quarter_median"), 0),
+                            fixed(k.at("lowest_cash"), 1), fixed(k.at("payback_quarter_median"), 0),
                             fixed(100 * k.at("bankruptcy_rate"), 0) + " %", fixed(k.at("pilots"), 1),
                             fixed(k.at("partners"), 1), fixed(k.at("subsidiaries"), 1), fixed(k.at("cvar5_return"), 2)});
     }

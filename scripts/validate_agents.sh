@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Trains the published-reference cases of docs/agents.md with CleanRL's default hyperparameters,
 # seeds 1-3, and prints each case's mean of the last 100 training episodes (mean ± std over seeds).
-# Usage: scripts/validate_agents.sh [OUT_DIR]   (default results/validation; about 25 min on one core)
+# Usage: scripts/validate_agents.sh [OUT_DIR [CASE...]]   (default results/validation, every case:
+# about 25 min on one core; a CASE is ALGO-ENV, e.g. ppo-cartpole-v1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-results/validation}"
+shift || true
+only=("$@")
 expanse=build/release/expanse
 [ -x "$expanse" ] || scripts/build.sh release > /dev/null
 mkdir -p "$out"
@@ -18,6 +21,7 @@ printf '| algorithm | env | steps | seed 1 | seed 2 | seed 3 | mean ± std | ste
 printf '|---|---|---|---|---|---|---|---|---|\n'
 for c in "${cases[@]}"; do
   read -r algo env steps reference <<< "$c"
+  if [ ${#only[@]} -gt 0 ] && [[ ! " ${only[*]} " == *" $algo-$env "* ]]; then continue; fi
   values=() speeds=()
   for seed in 1 2 3; do
     dir="$out/$algo-$env-$seed"

@@ -414,7 +414,7 @@ std::vector<double> evaluate_policy(TrainedPolicy& policy, int episodes, std::ui
       if (!mask.empty()) env->action_mask(mask);
       policy.act(observation, mask, indices, values);
       const StepResult r = env->step(Action{indices, values}, observation);
-      total += r.reward;
+      total += r.reward - r.shaping;  // the return itself, without any reward shaping
       if (r.terminated || r.truncated) break;
     }
     returns.push_back(total);
