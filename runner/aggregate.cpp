@@ -10,6 +10,7 @@
 
 #include "env/market/kpi.hpp"
 #include "env/util/atomic_file.hpp"
+#include "env/util/text_file.hpp"
 #include "env/util/user_error.hpp"
 #include "runner/experiment.hpp"
 #include "runner/job.hpp"
@@ -19,14 +20,6 @@ namespace expanse::runner {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError(Diagnostic{path.string(), 0, 0, "", "cannot read the file"});
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::vector<std::string> split(const std::string& line, char sep = ',') {
   std::vector<std::string> cells;
@@ -126,7 +119,7 @@ std::vector<Run> load_runs(const std::vector<fs::path>& experiment_dirs) {
     const fs::path file = dir / "experiment.yaml";
     if (!fs::exists(file))
       throw UserError(Diagnostic{dir.string(), 0, 0, "", "not an experiment results directory (no experiment.yaml)"});
-    const Experiment e = load_experiment_text(read_text(file), file.string(), (dir / "scenarios").string());
+    const Experiment e = load_experiment_text(read_text_file(file), file.string(), (dir / "scenarios").string());
     for (const Job& job : jobs_of(e)) {
       const fs::path run_dir = job_dir(dir, e, job);
       if (!job_done(run_dir))

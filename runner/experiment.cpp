@@ -8,6 +8,7 @@
 #include "agents/baselines/market_policy.hpp"
 #include "agents/rl/training.hpp"
 #include "env/market/scenario_loader.hpp"
+#include "env/util/text_file.hpp"
 #include "env/util/user_error.hpp"
 #include "env/util/yaml_reader.hpp"
 
@@ -15,14 +16,6 @@ namespace expanse::runner {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError(Diagnostic{path, 0, 0, "", "cannot read the file"});
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool is_id(const std::string& s) {
   if (s.empty()) return false;
@@ -171,7 +164,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
 }
 
 Experiment load_experiment(const std::string& path) {
-  return load_experiment_text(read_text(path), path, fs::path(path).parent_path().string());
+  return load_experiment_text(read_text_file(path), path, fs::path(path).parent_path().string());
 }
 
 std::vector<Job> jobs_of(const Experiment& experiment) {

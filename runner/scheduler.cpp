@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "env/util/atomic_file.hpp"
+#include "env/util/text_file.hpp"
 #include "env/util/user_error.hpp"
 #include "runner/aggregate.hpp"
 #include "runner/job.hpp"
@@ -29,14 +30,6 @@ namespace {
 
 volatile sig_atomic_t interrupted = 0;
 void on_interrupt(int) { interrupted = 1; }
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError(Diagnostic{path.string(), 0, 0, "", "cannot read the file"});
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // A rough cost of a job, for the ETA: learners by training steps, the rest by simulated quarters.
 double job_weight(const Experiment& e, const Job& job) {
@@ -88,7 +81,7 @@ std::string last_line(const fs::path& log) {
 }  // namespace
 
 void run_job_process(const fs::path& results_dir, std::size_t index) {
-  const Experiment e = load_experiment_text(read_text(results_dir / "experiment.yaml"),
+  const Experiment e = load_experiment_text(read_text_file(results_dir / "experiment.yaml"),
                                             (results_dir / "experiment.yaml").string(), (results_dir / "scenarios").string());
   const std::vector<Job> jobs = jobs_of(e);
   if (index >= jobs.size()) throw std::invalid_argument("run-job: no such job");
@@ -100,11 +93,11 @@ int run_experiment(const std::string& experiment_file, const RunOptions& options
   const fs::path results = options.results_root / e.name;
   // The snapshot: scenario paths rewritten to the copies in results/NAME/scenarios, so that a
   // worker (and a later `compare`) needs nothing outside the results directory.
-  std::string snapshot = read_text(experiment_file);
+  std::string snapshot = read_text_file(experiment_file);
   const fs::path snapshot_file = results / "experiment.yaml";
   const fs::path source_file = results / "experiment.source.yaml";
   if (fs::exists(source_file)) {
-    if (read_text(source_file) != snapshot)
+    if (read_text_file(source_file) != snapshot)
       throw UserError(Diagnostic{experiment_file, 0, 0, "name",
                                  "results/" + e.name + " holds a run of a different version of this experiment; "
                                  "rename the experiment or move that directory away (nothing was changed)"});

@@ -14,6 +14,7 @@
 #include "env/market/market_env.hpp"
 #include "env/market/scenario_loader.hpp"
 #include "env/util/atomic_file.hpp"
+#include "env/util/text_file.hpp"
 #include "env/util/user_error.hpp"
 #include "env/util/yaml_reader.hpp"
 
@@ -29,14 +30,6 @@ UserError run_error(const fs::path& path, const std::string& message) {
 bool is_scenario_path(const std::string& env) {
   const auto ext = fs::path(env).extension().string();
   return ext == ".yaml" || ext == ".yml";
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw run_error(path, "cannot read the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // The selected BLAS, for the record (Debian's alternatives link), or "" when unknown.
@@ -80,7 +73,7 @@ std::string run_yaml(const RunFile& run) {
 }
 
 RunFile read_run_yaml(const fs::path& path) {
-  const YAML::Node root = parse_yaml_document(read_text(path), path.string());
+  const YAML::Node root = parse_yaml_document(read_text_file(path), path.string());
   Diagnostics diagnostics(path.string());
   RunFile run;
   {
@@ -258,9 +251,9 @@ TrainSummary train(const TrainRequest& request) {
 
   std::error_code ec;
   if (resuming) {
-    if (read_text(dir / "config.yaml") != config_text)
+    if (read_text_file(dir / "config.yaml") != config_text)
       throw run_error(dir / "config.yaml", "the run was started with other hyperparameters; resume with the same --config");
-    if (read_text(dir / "run.yaml") != run_yaml(run))
+    if (read_text_file(dir / "run.yaml") != run_yaml(run))
       throw run_error(dir / "run.yaml", "the run was started with another env, --steps or --seed; resume with the same");
   } else {
     // --resume of a run killed before its first checkpoint starts it afresh.
@@ -283,7 +276,7 @@ TrainSummary train(const TrainRequest& request) {
     metrics_offset = load_checkpoint(checkpoint, *learner, ctx, envs, buffers).metrics_offset;
   } else {
     write_file_atomically((dir / "config.yaml").string(), config_text);
-    if (market) write_file_atomically((dir / "scenario.yaml").string(), read_text(run.env));
+    if (market) write_file_atomically((dir / "scenario.yaml").string(), read_text_file(run.env));
     write_file_atomically((dir / "run.yaml").string(), run_yaml(run));
     envs.reset(derive_seed(request.seed, 1), buffers);
   }
@@ -386,7 +379,7 @@ std::unique_ptr<TrainedPolicy> load_trained_policy(const fs::path& run_dir) {
   }
   std::unique_ptr<Env> env = make_training_env(run.env, run.view);
   AgentConfig config = default_agent_config(algorithm, is_box(env->action_space()));
-  read_agent_config(read_text(run_dir / "config.yaml"), (run_dir / "config.yaml").string(), config);
+  read_agent_config(read_text_file(run_dir / "config.yaml"), (run_dir / "config.yaml").string(), config);
   std::unique_ptr<Learner> learner = make_learner(config, *env, run.steps, run.seed);
   const fs::path file = run_dir / "checkpoint.pt";
   if (!fs::exists(file)) throw run_error(file, "no checkpoint: the run has not saved a policy yet");
