@@ -75,6 +75,7 @@ void evaluate(MarketEnv& env, const Actor& act, const std::function<void(std::ui
           timeline << quarter << ',' << spec.scenario().regions[i].country.id << ',' << to_string(modes[i]) << '\n';
         }
     }
+    if (n == 0) timeline << env.quarter() << ",,end\n";  // the episode's length, for the figure's axis
     const EpisodeKpis k = tracker.finish(env);
     csv << n << ',' << episode_seed << ',' << k.discounted_return << ',' << k.npv << ',' << k.revenue << ','
         << k.profit << ',' << k.lowest_cash << ',' << k.payback_quarter << ',' << k.bankrupt << ','

@@ -213,6 +213,7 @@ Figures figures_for(const ScenarioResult& s, const AggregateOptions& options, co
   {  // expansion timeline
     std::ostringstream data, gp;
     int row = 0, last_quarter = 0;
+    bool saw_end = false;
     struct Change {
       int quarter;
       std::string mode;
@@ -228,13 +229,18 @@ Figures figures_for(const ScenarioResult& s, const AggregateOptions& options, co
         std::getline(in, mode, ',');
         const int quarter = std::atoi(q.c_str());
         last_quarter = std::max(last_quarter, quarter);
+        if (mode == "end") {
+          saw_end = true;
+          continue;
+        }
         auto it = std::find_if(regions.begin(), regions.end(), [&](const auto& r) { return r.first == region; });
         if (it == regions.end()) it = regions.insert(regions.end(), {region, {}});
         it->second.push_back({quarter, mode});
       }
       rows.emplace_back(p.name, std::move(regions));
     }
-    const int end = last_quarter + 4;
+    // The "end" rows carry the episodes' lengths (results written before they existed: a margin).
+    const int end = saw_end ? last_quarter : last_quarter + 4;
     const std::map<std::string, int> colour{{"pilot", 1}, {"partner", 2}, {"subsidiary", 3}};
     for (const auto& [policy, regions] : rows)
       for (const auto& [region, changes] : regions) {

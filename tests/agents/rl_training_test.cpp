@@ -136,6 +136,22 @@ TEST_CASE("Bad requests: an occupied run directory, unknown envs, non-finite los
   CHECK(slurp(dir / "metrics.csv") == before);  // nothing the user had is lost
   CHECK_THROWS_WITH(train(request(Algorithm::kPpo, "cartpol-v1", 128, "", fresh_dir("unknown"), false)),
                     Catch::Contains("not an env id"));
+  // Adam without its ε divides 0 by 0 where a gradient is exactly zero (dead ReLU units): the
+  // parameters turn NaN and the next loss is not finite.
+  const fs::path nan_dir = fresh_dir("non-finite");
+  try {
+    train(request(Algorithm::kSac, "pendulum-v1", 400,
+                  "adam_eps: 0\nhidden: [16, 16]\nlearning_starts: 50\nbatch_size: 8\ncheckpoint_interval: 40\n",
+                  nan_dir, true));
+    FAIL("expected training to stop on a non-finite loss");
+  } catch (const UserError& e) {
+    const std::string message = e.diagnostics().front().str();
+    CHECK_THAT(message, Catch::Contains("non-finite losses/"));
+    CHECK_THAT(message, Catch::Contains("the last good checkpoint is"));
+  }
+  CHECK_FALSE(fs::exists(nan_dir / "summary.json"));
+  auto last_good = load_trained_policy(nan_dir);  // the checkpoint is whole and loadable
+  CHECK(std::isfinite(evaluate_policy(*last_good, 1, 5).front()));
   CHECK_THROWS_AS(check_finite(std::nan(""), "losses/td_loss", 5), NonFiniteLoss);
   CHECK_NOTHROW(check_finite(1.0, "losses/td_loss", 5));
 }
