@@ -259,8 +259,6 @@ TrainSummary train(const TrainRequest& request) {
     // --resume of a run killed before its first checkpoint starts it afresh.
     if (!request.resume && (fs::exists(dir / "run.yaml") || fs::exists(checkpoint)))
       throw run_error(dir, "already holds a training run; pass --resume to continue it, or choose another --out");
-    fs::create_directories(dir, ec);
-    if (ec) throw run_error(dir, "cannot create the directory: " + ec.message());
   }
 
   const std::unique_ptr<Env> prototype = make_training_env(run.env, view);
@@ -275,6 +273,9 @@ TrainSummary train(const TrainRequest& request) {
   if (resuming) {
     metrics_offset = load_checkpoint(checkpoint, *learner, ctx, envs, buffers).metrics_offset;
   } else {
+    // Only now, with env and learner built, does the run leave anything on disk.
+    fs::create_directories(dir, ec);
+    if (ec) throw run_error(dir, "cannot create the directory: " + ec.message());
     write_file_atomically((dir / "config.yaml").string(), config_text);
     if (market) write_file_atomically((dir / "scenario.yaml").string(), read_text_file(run.env));
     write_file_atomically((dir / "run.yaml").string(), run_yaml(run));
