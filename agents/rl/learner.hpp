@@ -60,8 +60,6 @@ class Learner {
   // One unit of training: DQN and SAC one vector step (and its update), PPO one rollout and its
   // update. Advances ctx.global_step.
   virtual void iterate(RunContext& ctx) = 0;
-  // Called once at a fresh start, after the envs' reset.
-  virtual void start(RunContext& ctx) { (void)ctx; }
   virtual void save(torch::serialize::OutputArchive& archive) const = 0;
   virtual void load(torch::serialize::InputArchive& archive) = 0;
   // The learned policy, deterministic (greedy / mean action), for one observation.

@@ -194,21 +194,26 @@ class Ppo final : public Learner {
       for (std::int64_t i = N - 1; i > 0; --i)  // Fisher–Yates
         std::swap(permutation_[static_cast<std::size_t>(i)], permutation_[ctx.rng.below(static_cast<std::uint32_t>(i + 1))]);
       for (std::int64_t start = 0; start + minibatch <= N; start += minibatch) {
+        // CleanRL logs (and tests target_kl on) the epoch's last minibatch only.
+        const bool last_of_epoch = start + 2 * minibatch > N;
         const torch::Tensor mb = torch::from_blob(permutation_.data() + start, {minibatch}, torch::kInt64);
-        const PolicyOutput out = evaluate(b_obs.index_select(0, mb), M ? b_masks.index_select(0, mb) : torch::Tensor(),
+        const torch::Tensor mb_obs = b_obs.index_select(0, mb);
+        const PolicyOutput out = evaluate(mb_obs, M ? b_masks.index_select(0, mb) : torch::Tensor(),
                                           shape_.box ? torch::Tensor() : b_indices.index_select(0, mb),
                                           shape_.box ? b_values_actions.index_select(0, mb) : torch::Tensor());
         const torch::Tensor log_ratio = out.log_prob - b_log_probs.index_select(0, mb);
         const torch::Tensor ratio = log_ratio.exp();
         {
           torch::NoGradGuard no_grad;
-          old_approx_kl = (-log_ratio).mean().item<double>();
-          approx_kl = ((ratio - 1) - log_ratio).mean().item<double>();
+          if (last_of_epoch) {
+            old_approx_kl = (-log_ratio).mean().item<double>();
+            approx_kl = ((ratio - 1) - log_ratio).mean().item<double>();
+          }
           clipfrac_total += ((ratio - 1).abs() > c).to(torch::kFloat32).mean().item<double>();
           ++clipfrac_count;
         }
         const PpoLoss terms = ppo_loss(log_ratio, b_advantages.index_select(0, mb),
-                                       critic_.forward(b_obs.index_select(0, mb)).view({-1}),
+                                       critic_.forward(mb_obs).view({-1}),
                                        b_returns.index_select(0, mb), b_values.index_select(0, mb), c,
                                        config_.clip_vloss, config_.norm_adv);
         const torch::Tensor& pg_loss = terms.policy;
@@ -221,9 +226,11 @@ class Ppo final : public Learner {
         loss.backward();
         optimizer_.clip_grad_norm(config_.max_grad_norm);
         optimizer_.step();
-        value_loss = v_loss.item<double>();
-        policy_loss = pg_loss.item<double>();
-        entropy = entropy_loss.item<double>();
+        if (last_of_epoch) {
+          value_loss = v_loss.item<double>();
+          policy_loss = pg_loss.item<double>();
+          entropy = entropy_loss.item<double>();
+        }
       }
       if (config_.target_kl > 0 && approx_kl > config_.target_kl) break;
     }

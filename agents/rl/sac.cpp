@@ -1,8 +1,9 @@
 // Soft actor-critic (Haarnoja et al. 2018) as CleanRL's sac_continuous_action.py: twin Q networks
 // with Polyak-averaged targets, a tanh-squashed Gaussian actor updated policy_frequency times every
-// policy_frequency steps, automatic entropy tuning towards −dim(A). For Discrete action spaces the
-// discrete variant of sac_atari.py (Christodoulou 2019): Q networks output every action's value and
-// expectations over the policy replace the sampled action; invalid actions are masked.
+// policy_frequency steps, automatic entropy tuning towards −dim(A).
+// For Discrete action spaces, the discrete variant of sac_atari.py (Christodoulou 2019): the Q
+// networks output one value per action, expectations over the policy replace the sampled action,
+// and invalid actions are masked.
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>

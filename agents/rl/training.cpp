@@ -261,11 +261,11 @@ TrainSummary train(const TrainRequest& request) {
       throw run_error(dir, "already holds a training run; pass --resume to continue it, or choose another --out");
   }
 
-  const std::unique_ptr<Env> prototype = make_training_env(run.env, view);
+  std::unique_ptr<Env> prototype = make_training_env(run.env, view);
   VectorEnv envs(*prototype, static_cast<std::size_t>(config.num_envs()));
   envs.record_actions(true);
   VectorBuffers buffers(envs);
-  const std::unique_ptr<Learner> learner = make_learner(config, *prototype, request.steps, request.seed);
+  std::unique_ptr<Learner> learner = make_learner(config, *prototype, request.steps, request.seed);
   Rng rng(derive_seed(request.seed, 2));
 
   RunContext ctx{envs, buffers, rng, nullptr, 0, 0, {}};
@@ -299,7 +299,6 @@ TrainSummary train(const TrainRequest& request) {
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   TrainSummary summary;
   try {
-    if (!resuming) learner->start(ctx);
     while (ctx.global_step < request.steps) {
       learner->iterate(ctx);
       if (ctx.global_step >= next_checkpoint && ctx.global_step < request.steps) {
@@ -332,16 +331,8 @@ TrainSummary train(const TrainRequest& request) {
   }
   checkpoint_now();
 
-  struct LearnerPolicy final : TrainedPolicy {
-    LearnerPolicy(Learner& l, const Env& e) : learner(l), prototype(e) {}
-    void act(std::span<const float> o, std::span<const std::uint8_t> m, std::span<std::int32_t> i,
-             std::span<float> v) override {
-      learner.act(o, m, i, v);
-    }
-    const Env& env() const override { return prototype; }
-    Learner& learner;
-    const Env& prototype;
-  } trained(*learner, *prototype);
+  // Training is over: the learner and the prototype become the evaluated policy.
+  LoadedPolicy trained(std::move(prototype), std::move(learner));
   const std::vector<double> returns = evaluate_policy(trained, config.eval_episodes, derive_seed(request.seed, 3));
   double mean = std::accumulate(returns.begin(), returns.end(), 0.0) / static_cast<double>(returns.size());
   double squares = 0;
