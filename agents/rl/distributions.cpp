@@ -26,26 +26,6 @@ torch::Tensor Categorical::entropy() const {
   return -(log_probs.exp() * log_probs).sum(-1);
 }
 
-MultiCategorical::MultiCategorical(const torch::Tensor& logits, const std::vector<std::int32_t>& sizes) {
-  std::int64_t offset = 0;
-  for (std::int32_t n : sizes) {
-    parts.emplace_back(logits.narrow(1, offset, n));
-    offset += n;
-  }
-}
-
-torch::Tensor MultiCategorical::log_prob(const torch::Tensor& actions) const {
-  torch::Tensor total = parts[0].log_prob(actions.select(1, 0));
-  for (std::size_t b = 1; b < parts.size(); ++b) total = total + parts[b].log_prob(actions.select(1, static_cast<std::int64_t>(b)));
-  return total;
-}
-
-torch::Tensor MultiCategorical::entropy() const {
-  torch::Tensor total = parts[0].entropy();
-  for (std::size_t b = 1; b < parts.size(); ++b) total = total + parts[b].entropy();
-  return total;
-}
-
 void sample_categorical(const torch::Tensor& probs, Rng& rng, std::span<std::int64_t> out) {
   const torch::Tensor p = probs.contiguous();
   const std::int64_t rows = p.size(0), n = p.size(1);
@@ -107,18 +87,46 @@ std::int32_t argmax_valid(const float* values, const std::uint8_t* mask, int n) 
   return best < 0 ? 0 : best;
 }
 
-DiagonalGaussian::DiagonalGaussian(torch::Tensor mean_, torch::Tensor log_std_)
-    : mean(std::move(mean_)), log_std(log_std_.expand_as(mean)) {}
-
-torch::Tensor DiagonalGaussian::log_prob(const torch::Tensor& x) const {
-  static const double half_log_two_pi = 0.5 * std::log(2 * M_PI);
-  const torch::Tensor z = (x - mean) * torch::exp(-log_std);
-  return (-0.5 * z * z - log_std - half_log_two_pi).sum(-1);
+PolicyTerms categorical_terms(const float* logits, const std::uint8_t* mask, int n, int action, double w_log_prob,
+                              double w_entropy, float* grad) {
+  double top = -INFINITY;
+  for (int a = 0; a < n; ++a)
+    if (!mask || mask[a]) top = std::max(top, static_cast<double>(logits[a]));
+  if (top == -INFINITY) return {};
+  double total = 0;
+  for (int a = 0; a < n; ++a)
+    if (!mask || mask[a]) total += std::exp(logits[a] - top);
+  const double log_normaliser = top + std::log(total);
+  PolicyTerms terms{logits[action] - log_normaliser, 0};
+  for (int a = 0; a < n; ++a) {
+    if (mask && !mask[a]) continue;
+    const double log_p = logits[a] - log_normaliser;
+    terms.entropy -= std::exp(log_p) * log_p;
+  }
+  if (!grad) return terms;
+  // ∂log π(k)/∂z_a = [a = k] − p_a;  ∂H/∂z_a = −p_a·(log p_a + H).
+  for (int a = 0; a < n; ++a) {
+    if (mask && !mask[a]) continue;
+    const double log_p = logits[a] - log_normaliser, p = std::exp(log_p);
+    grad[a] += static_cast<float>(w_log_prob * ((a == action ? 1.0 : 0.0) - p) - w_entropy * p * (log_p + terms.entropy));
+  }
+  return terms;
 }
 
-torch::Tensor DiagonalGaussian::entropy() const {
-  static const double constant = 0.5 + 0.5 * std::log(2 * M_PI);
-  return (log_std + constant).sum(-1);
+PolicyTerms gaussian_terms(const float* mean, const float* log_std, const float* x, int dims, double w_log_prob,
+                           double w_entropy, float* grad_mean, float* grad_log_std) {
+  static const double half_log_two_pi = 0.5 * std::log(2 * M_PI);
+  PolicyTerms terms;
+  for (int d = 0; d < dims; ++d) {
+    const double z = (double{x[d]} - mean[d]) * std::exp(-double{log_std[d]});
+    terms.log_prob += -0.5 * z * z - log_std[d] - half_log_two_pi;
+    terms.entropy += 0.5 + half_log_two_pi + log_std[d];
+    if (!grad_mean) continue;
+    // ∂log p/∂μ = z/σ;  ∂log p/∂log σ = z² − 1;  ∂H/∂log σ = 1.
+    grad_mean[d] += static_cast<float>(w_log_prob * z * std::exp(-double{log_std[d]}));
+    grad_log_std[d] += static_cast<float>(w_log_prob * (z * z - 1) + w_entropy);
+  }
+  return terms;
 }
 
 TanhGaussianSample sample_tanh_gaussian(const torch::Tensor& mean, const torch::Tensor& log_std,

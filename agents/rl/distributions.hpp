@@ -25,14 +25,6 @@ struct Categorical {
   torch::Tensor log_probs;  // normalised, (batch, n)
 };
 
-// Independent categoricals over the consecutive blocks `sizes` of the logits (MultiDiscrete).
-struct MultiCategorical {
-  MultiCategorical(const torch::Tensor& logits, const std::vector<std::int32_t>& sizes);
-  torch::Tensor log_prob(const torch::Tensor& actions) const;  // (batch, blocks) int64 → (batch), summed
-  torch::Tensor entropy() const;                               // (batch), summed
-  std::vector<Categorical> parts;
-};
-
 // Samples one index per row (and per block) from probabilities by inversion of the CDF.
 void sample_categorical(const torch::Tensor& probs, Rng& rng, std::span<std::int64_t> out);
 void argmax_rows(const torch::Tensor& values, std::span<std::int64_t> out);
@@ -44,13 +36,20 @@ std::int32_t sample_logits(const float* logits, const std::uint8_t* mask, int n,
 // The index of the largest valid value (0 when none is valid).
 std::int32_t argmax_valid(const float* values, const std::uint8_t* mask, int n);
 
-// A Gaussian with diagonal covariance (PPO's continuous actions).
-struct DiagonalGaussian {
-  DiagonalGaussian(torch::Tensor mean, torch::Tensor log_std);
-  torch::Tensor log_prob(const torch::Tensor& x) const;  // summed over the last dimension
-  torch::Tensor entropy() const;                         // summed over the last dimension
-  torch::Tensor mean, log_std;
+// The policy terms of PPO's update, which runs on plain arrays without autograd (see Mlp::backward).
+// Each function returns log π(action) and the entropy H and, given `grad`, adds
+// w_log_prob·∂log π/∂input + w_entropy·∂H/∂input into it.
+struct PolicyTerms {
+  double log_prob = 0, entropy = 0;
 };
+// A categorical over n logits; masked entries (mask 0; mask may be null) have probability 0 and
+// receive no gradient.
+PolicyTerms categorical_terms(const float* logits, const std::uint8_t* mask, int n, int action, double w_log_prob = 0,
+                              double w_entropy = 0, float* grad = nullptr);
+// A Gaussian with diagonal covariance over `dims` values (PPO's continuous actions); gradients go
+// to the mean and the log-std.
+PolicyTerms gaussian_terms(const float* mean, const float* log_std, const float* x, int dims, double w_log_prob = 0,
+                           double w_entropy = 0, float* grad_mean = nullptr, float* grad_log_std = nullptr);
 
 // SAC's squashed Gaussian: u ~ N(mean, std), action = tanh(u)·scale + bias, with the change of
 // variables in the log-density (Haarnoja et al. 2018, appendix C; +1e-6 as CleanRL).

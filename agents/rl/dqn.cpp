@@ -1,6 +1,7 @@
 // DQN (Mnih et al. 2015) as CleanRL's dqn.py: ε-greedy over a Q network, uniform replay, a target
 // network synchronised every target_network_frequency steps; options: double DQN (van Hasselt et
 // al. 2016), Huber loss, gradient clipping. Invalid actions are masked in acting and in the target.
+#include <cmath>
 #include <stdexcept>
 
 #include "agents/rl/distributions.hpp"
@@ -114,37 +115,43 @@ class Dqn final : public Learner {
     return 0;
   }
 
+  // One gradient step on a sampled minibatch, computed by hand (Mlp::forward_trace / backward):
+  // the loss only touches the chosen action's Q value, so ∂loss/∂Q is one number per row.
   void update(RunContext& ctx, bool log) {
-    const auto B = static_cast<std::int64_t>(config_.batch_size);
-    const auto D = static_cast<std::int64_t>(obs_size_);
-    replay_.sample(static_cast<std::size_t>(B), ctx.rng, batch_);
-    torch::Tensor td_target;
-    {
-      torch::NoGradGuard no_grad;
-      const torch::Tensor next_mask = mask_tensor(batch_.next_masks, B, static_cast<std::int64_t>(batch_.next_masks.size()) / B);
-      const torch::Tensor next_obs = as_tensor(batch_.next_observations, {B, D});
-      const torch::Tensor target_q = masked_logits(target_.forward(next_obs), next_mask);
-      torch::Tensor target_max;
-      if (config_.double_dqn) {
-        const torch::Tensor best = masked_logits(q_.forward(next_obs), next_mask).argmax(1, true);
-        target_max = target_q.gather(1, best).squeeze(1);
+    const std::size_t B = static_cast<std::size_t>(config_.batch_size);
+    const auto A = static_cast<std::size_t>(actions_);
+    replay_.sample(B, ctx.rng, batch_);
+    const std::size_t M = batch_.next_masks.size() / B;
+    target_.forward_fast(batch_.next_observations.data(), static_cast<int>(B), target_out_);
+    if (config_.double_dqn) q_.forward_fast(batch_.next_observations.data(), static_cast<int>(B), q_out_);
+    const std::vector<float>& q = q_.forward_trace(batch_.observations.data(), static_cast<int>(B), trace_);
+    grad_out_.assign(B * A, 0.0f);
+    double loss = 0, q_sum = 0;
+    for (std::size_t i = 0; i < B; ++i) {
+      const std::uint8_t* mask = M ? batch_.next_masks.data() + i * M : nullptr;
+      // The best valid next action: by the online network (double DQN) or the target network.
+      const float* chooser = (config_.double_dqn ? q_out_.data() : target_out_.data()) + i * A;
+      const float next_value = target_out_[i * A + static_cast<std::size_t>(argmax_valid(chooser, mask, actions_))];
+      const float td_target = batch_.rewards[i] + static_cast<float>(config_.gamma) * next_value * (1 - batch_.terminated[i]);
+      const std::size_t chosen = i * A + static_cast<std::size_t>(batch_.indices[i]);
+      const double error = double{q[chosen]} - td_target;
+      q_sum += q[chosen];
+      if (config_.huber_loss) {  // smooth L1 with β = 1
+        const bool small = std::abs(error) < 1;
+        loss += small ? 0.5 * error * error : std::abs(error) - 0.5;
+        grad_out_[chosen] = static_cast<float>((small ? error : (error > 0 ? 1.0 : -1.0)) / static_cast<double>(B));
       } else {
-        target_max = std::get<0>(target_q.max(1));
+        loss += error * error;
+        grad_out_[chosen] = static_cast<float>(2 * error / static_cast<double>(B));
       }
-      td_target = as_tensor(batch_.rewards, {B}) +
-                  config_.gamma * target_max * (1 - as_tensor(batch_.terminated, {B}));
     }
-    const torch::Tensor actions = torch::from_blob(batch_.indices.data(), {B, 1}, torch::kInt64);
-    const torch::Tensor old_values = q_.forward(as_tensor(batch_.observations, {B, D})).gather(1, actions).squeeze(1);
-    const torch::Tensor loss = config_.huber_loss ? torch::smooth_l1_loss(old_values, td_target)
-                                                  : torch::mse_loss(old_values, td_target);
-    const double loss_value = loss.item<double>();
-    check_finite(loss_value, "losses/td_loss", ctx.global_step);
+    loss /= static_cast<double>(B);
+    check_finite(loss, "losses/td_loss", ctx.global_step);
     optimizer_.zero_grad();
-    loss.backward();
+    q_.backward(batch_.observations.data(), static_cast<int>(B), trace_, grad_out_.data());
     if (config_.max_grad_norm > 0) optimizer_.clip_grad_norm(config_.max_grad_norm);
     optimizer_.step();
-    if (log) ctx.metrics->losses(ctx.global_step, {loss_value, old_values.mean().item<double>()});
+    if (log) ctx.metrics->losses(ctx.global_step, {loss, q_sum / static_cast<double>(B)});
   }
 
   DqnConfig config_;
@@ -159,7 +166,8 @@ class Dqn final : public Learner {
   ReplayBatch batch_;
   std::vector<float> observations_;
   std::vector<std::int32_t> chosen_;
-  std::vector<float> q_out_;
+  std::vector<float> q_out_, target_out_, grad_out_;
+  Mlp::Trace trace_;
   std::vector<std::uint8_t> all_valid_;
 };
 

@@ -1,18 +1,25 @@
 #pragma once
 // The loss formulas of PPO and SAC as free functions, so that tests can check them against values
 // computed by hand.
+#include <span>
+
 #include <torch/torch.h>
 
 namespace expanse::agents {
 
+// PPO's loss terms on one minibatch of n rows, on plain arrays (the update runs without autograd).
 struct PpoLoss {
-  torch::Tensor policy;  // clipped surrogate, to minimise
-  torch::Tensor value;   // ½ · (clipped) squared error
+  double policy = 0;  // clipped surrogate, to minimise
+  double value = 0;   // ½ · (clipped) squared error
+  double old_approx_kl = 0, approx_kl = 0, clipfrac = 0;  // diagnostics, as CleanRL logs them
 };
-// log_ratio = log π_new(a|s) − log π_old(a|s); advantages normalised per minibatch when norm_adv.
-PpoLoss ppo_loss(const torch::Tensor& log_ratio, torch::Tensor advantages, const torch::Tensor& new_values,
-                 const torch::Tensor& returns, const torch::Tensor& old_values, double clip_coef, bool clip_vloss,
-                 bool norm_adv);
+// log_ratio = log π_new(a|s) − log π_old(a|s); advantages are normalised per minibatch when
+// norm_adv. Writes ∂policy/∂log π_new into grad_log_prob and ∂value/∂new_value into grad_value
+// (n each).
+PpoLoss ppo_loss(std::span<const double> log_ratio, std::span<const float> advantages,
+                 std::span<const float> new_values, std::span<const float> returns, std::span<const float> old_values,
+                 double clip_coef, bool clip_vloss, bool norm_adv, std::span<double> grad_log_prob,
+                 std::span<double> grad_value);
 
 // SAC's soft TD target r + γ·(1 − terminated)·(min(Q1', Q2') − α·log π(a'|s')), continuous actions
 // (q: (batch, 1), next_log_prob: (batch, 1)) → (batch).

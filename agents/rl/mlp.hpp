@@ -47,18 +47,34 @@ class Mlp {
   // (rows × outputs), computed with Eigen straight from the flat parameter buffer. Why: at the
   // batch sizes of acting (1–64 rows) LibTorch's per-operator dispatch costs ~15× the arithmetic
   // (a batch-1 forward of a 64-64 network: 17 µs through LibTorch). Never records gradients.
+  // Matrix products go to the system BLAS (sgemm).
   void forward_fast(const float* x, int rows, std::vector<float>& out) const;
+
+  // Training without autograd, for the small networks of DQN and PPO where LibTorch's per-operator
+  // and autograd bookkeeping cost ~10× the arithmetic. `forward_trace` is forward_fast keeping every
+  // layer's output in `trace` (its last entry is the network's output); `backward` takes
+  // ∂loss/∂output (rows × outputs) and adds ∂loss/∂parameters into the pool's gradient buffer.
+  // `x` must be the input the trace was made from.
+  struct Trace {
+    std::vector<std::vector<float>> layers;
+    std::vector<float> delta, delta_next;  // backward's scratch
+  };
+  const std::vector<float>& forward_trace(const float* x, int rows, Trace& trace) const;
+  void backward(const float* x, int rows, Trace& trace, const float* grad_output) const;
 
   int inputs() const { return widths_.front(); }
   int outputs() const { return widths_.back(); }
 
  private:
   torch::Tensor run(const torch::Tensor& x, bool frozen) const;
+  void layer(std::size_t l, const float* params, const float* input, int rows, float* output) const;
 
   std::vector<int> widths_;
   Activation activation_;
   std::vector<torch::Tensor> weights_;  // (out, in) views
   std::vector<torch::Tensor> biases_;
+  const float* values_ = nullptr;  // this network's slice of the pool: per layer, weights then biases
+  float* grads_ = nullptr;
   mutable std::vector<float> hidden_a_, hidden_b_;  // forward_fast's scratch
 };
 

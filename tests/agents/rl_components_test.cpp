@@ -42,21 +42,125 @@ TEST_CASE("GAE matches a hand computation, with an episode boundary inside the r
 
 TEST_CASE("PPO's clipped surrogate and clipped value loss", "[agents][ppo]") {
   // ratios e^0.5 = 1.6487 (clipped to 1.2) and e^−0.5 = 0.6065 (clipped to 0.8), advantages +1 and −1.
-  const torch::Tensor log_ratio = floats({0.5f, -0.5f});
-  const torch::Tensor adv = floats({1.0f, -1.0f});
-  const PpoLoss loss = ppo_loss(log_ratio, adv, floats({1.0f, 3.0f}), floats({2.0f, 2.0f}), floats({0.0f, 2.5f}), 0.2,
-                                true, false);
+  const std::vector<double> log_ratio{0.5, -0.5};
+  const std::vector<float> adv{1.0f, -1.0f}, new_values{1.0f, 3.0f}, returns{2.0f, 2.0f}, old_values{0.0f, 2.5f};
+  std::vector<double> g_pi(2), g_v(2);
+  const PpoLoss loss = ppo_loss(log_ratio, adv, new_values, returns, old_values, 0.2, true, false, g_pi, g_v);
   // row 0: max(−1.6487, −1.2) = −1.2; row 1: max(0.6065, 0.8) = 0.8 → mean −0.2
-  CHECK(loss.policy.item<double>() == Catch::Detail::Approx(-0.2).margin(1e-6));
+  CHECK(loss.policy == Catch::Detail::Approx(-0.2).margin(1e-6));
+  // Both rows take the clipped term, whose ratio is outside the range: no policy gradient.
+  CHECK(g_pi[0] == 0.0);
+  CHECK(g_pi[1] == 0.0);
   // row 0: unclipped (1−2)² = 1, clipped (0+0.2−2)² = 3.24 → 3.24; row 1: (3−2)² = 1, (2.5+0.2... clamp(0.5)=0.2 → 2.7−2)²=0.49 → 1
-  CHECK(loss.value.item<double>() == Catch::Detail::Approx(0.5 * (3.24 + 1.0) / 2).margin(1e-6));
-  const PpoLoss plain = ppo_loss(log_ratio, adv, floats({1.0f, 3.0f}), floats({2.0f, 2.0f}), floats({0.0f, 2.5f}), 0.2,
-                                 false, false);
-  CHECK(plain.value.item<double>() == Catch::Detail::Approx(0.5).margin(1e-6));
+  CHECK(loss.value == Catch::Detail::Approx(0.5 * (3.24 + 1.0) / 2).margin(1e-6));
+  CHECK(g_v[0] == 0.0);                                // the clipped term wins, and its step is clipped
+  CHECK(g_v[1] == Catch::Detail::Approx((3 - 2) / 2.0));  // the unclipped term: (v − R)/n
+  CHECK(loss.clipfrac == 1.0);
+  CHECK(loss.old_approx_kl == Catch::Detail::Approx(0.0).margin(1e-12));
+  CHECK(loss.approx_kl == Catch::Detail::Approx((std::exp(0.5) - 1.5 + std::exp(-0.5) - 0.5) / 2));
+  const PpoLoss plain = ppo_loss(log_ratio, adv, new_values, returns, old_values, 0.2, false, false, g_pi, g_v);
+  CHECK(plain.value == Catch::Detail::Approx(0.5).margin(1e-6));
   // Normalising ±1 advantages: mean 0, sample std √2 → ±0.7071.
-  const PpoLoss normed = ppo_loss(log_ratio, adv, floats({1.0f, 3.0f}), floats({2.0f, 2.0f}), floats({0.0f, 2.5f}),
-                                  0.2, true, true);
-  CHECK(normed.policy.item<double>() == Catch::Detail::Approx((-1.2 + 0.8) / 2 / std::sqrt(2.0)).margin(1e-5));
+  const PpoLoss normed = ppo_loss(log_ratio, adv, new_values, returns, old_values, 0.2, true, true, g_pi, g_v);
+  CHECK(normed.policy == Catch::Detail::Approx((-1.2 + 0.8) / 2 / std::sqrt(2.0)).margin(1e-5));
+}
+
+// The same loss written with LibTorch operators, differentiated by autograd: the reference the
+// hand-written gradients are checked against.
+TEST_CASE("PPO's hand-written loss gradient equals autograd's", "[agents][ppo]") {
+  Rng rng(11);
+  const int n = 64;
+  std::vector<double> log_ratio(n);
+  std::vector<float> adv(n), new_values(n), returns(n), old_values(n);
+  for (int i = 0; i < n; ++i) {
+    log_ratio[i] = rng.uniform(-0.4, 0.4);
+    adv[i] = static_cast<float>(rng.normal());
+    old_values[i] = static_cast<float>(rng.normal());
+    new_values[i] = old_values[i] + static_cast<float>(rng.uniform(-0.5, 0.5));
+    returns[i] = static_cast<float>(rng.normal());
+  }
+  for (bool clip_vloss : {true, false}) {
+    std::vector<double> g_pi(n), g_v(n);
+    const PpoLoss loss = ppo_loss(log_ratio, adv, new_values, returns, old_values, 0.2, clip_vloss, true, g_pi, g_v);
+
+    const torch::Tensor lr = torch::tensor(log_ratio, torch::kFloat64).requires_grad_(true);
+    const torch::Tensor v = torch::tensor(new_values).to(torch::kFloat64).requires_grad_(true);
+    const torch::Tensor a0 = torch::tensor(adv).to(torch::kFloat64);
+    const torch::Tensor a = (a0 - a0.mean()) / (a0.std() + 1e-8);
+    const torch::Tensor R = torch::tensor(returns).to(torch::kFloat64), old = torch::tensor(old_values).to(torch::kFloat64);
+    const torch::Tensor ratio = lr.exp();
+    const torch::Tensor pg = torch::max(-a * ratio, -a * torch::clamp(ratio, 0.8, 1.2)).mean();
+    const torch::Tensor vl = clip_vloss ? 0.5 * torch::max((v - R).pow(2), (old + torch::clamp(v - old, -0.2, 0.2) - R).pow(2)).mean()
+                                        : 0.5 * (v - R).pow(2).mean();
+    (pg + vl).backward();
+    CHECK(loss.policy == Catch::Detail::Approx(pg.item<double>()).epsilon(1e-9));
+    CHECK(loss.value == Catch::Detail::Approx(vl.item<double>()).epsilon(1e-6));
+    for (int i = 0; i < n; ++i) {
+      CHECK(g_pi[i] == Catch::Detail::Approx(lr.grad()[i].item<double>()).margin(1e-12));
+      CHECK(g_v[i] == Catch::Detail::Approx(v.grad()[i].item<double>()).margin(1e-9));
+    }
+  }
+}
+
+TEST_CASE("Policy-term gradients (masked categorical, Gaussian) equal autograd's", "[agents][ppo]") {
+  const std::vector<float> z{0.3f, -1.2f, 2.0f, 0.5f};
+  const std::vector<std::uint8_t> mask{1, 0, 1, 1};
+  std::vector<float> grad(4, 0.0f);
+  const PolicyTerms terms = categorical_terms(z.data(), mask.data(), 4, 3, 0.7, -0.3, grad.data());
+  const torch::Tensor logits = torch::tensor(z).requires_grad_(true);
+  const torch::Tensor masked = torch::where(torch::tensor(std::vector<std::uint8_t>{1, 0, 1, 1}).to(torch::kBool), logits,
+                                            torch::full({}, -1e8f));
+  const torch::Tensor log_p = torch::log_softmax(masked, 0);
+  const torch::Tensor entropy = -(log_p.exp() * log_p).sum();
+  (0.7 * log_p[3] - 0.3 * entropy).backward();
+  CHECK(terms.log_prob == Catch::Detail::Approx(log_p[3].item<double>()).epsilon(1e-6));
+  CHECK(terms.entropy == Catch::Detail::Approx(entropy.item<double>()).epsilon(1e-6));
+  for (int j = 0; j < 4; ++j) CHECK(grad[j] == Catch::Detail::Approx(logits.grad()[j].item<double>()).margin(1e-6));
+  CHECK(grad[1] == 0.0f);
+
+  const std::vector<float> mean{0.0f, 1.0f}, log_std{0.0f, std::log(2.0f)}, x{1.0f, 2.0f};
+  std::vector<float> g_mean(2, 0.0f), g_log_std(2, 0.0f);
+  const PolicyTerms g = gaussian_terms(mean.data(), log_std.data(), x.data(), 2, 0.7, -0.3, g_mean.data(), g_log_std.data());
+  const double expected = (-0.5 * 1.0 - 0.5 * std::log(2 * M_PI)) + (-0.5 * 0.25 - std::log(2.0) - 0.5 * std::log(2 * M_PI));
+  CHECK(g.log_prob == Catch::Detail::Approx(expected).epsilon(1e-6));
+  CHECK(g.entropy == Catch::Detail::Approx(2 * (0.5 + 0.5 * std::log(2 * M_PI)) + std::log(2.0)).epsilon(1e-6));
+  const torch::Tensor m = torch::tensor(mean).requires_grad_(true), s = torch::tensor(log_std).requires_grad_(true);
+  const torch::Tensor zz = (torch::tensor(x) - m) * torch::exp(-s);
+  const torch::Tensor lp = (-0.5 * zz * zz - s - 0.5 * std::log(2 * M_PI)).sum();
+  (0.7 * lp - 0.3 * (s + 0.5 + 0.5 * std::log(2 * M_PI)).sum()).backward();
+  for (int d = 0; d < 2; ++d) {
+    CHECK(g_mean[d] == Catch::Detail::Approx(m.grad()[d].item<double>()).margin(1e-6));
+    CHECK(g_log_std[d] == Catch::Detail::Approx(s.grad()[d].item<double>()).margin(1e-6));
+  }
+}
+
+TEST_CASE("The MLP's hand-written backward pass equals autograd's", "[agents][mlp]") {
+  for (Activation activation : {Activation::kTanh, Activation::kRelu}) {
+    Rng rng(5);
+    const std::vector<int> widths{5, 16, 8, 3};
+    Mlp net(widths, activation);
+    FlatParameters pool(Mlp::parameter_count(widths) + 4);  // an offset, as networks sharing a pool have
+    net.bind(pool, 4);
+    net.init_orthogonal(1.0, rng);
+    const int rows = 7;
+    std::vector<float> x(rows * 5), upstream(rows * 3);
+    for (float& v : x) v = static_cast<float>(rng.normal());
+    for (float& v : upstream) v = static_cast<float>(rng.normal());
+
+    Mlp::Trace trace;
+    const std::vector<float> out = net.forward_trace(x.data(), rows, trace);
+    net.backward(x.data(), rows, trace, upstream.data());
+    const torch::Tensor by_hand = pool.grads.clone();
+
+    pool.grads.zero_();
+    const torch::Tensor reference = net.forward(torch::from_blob(x.data(), {rows, 5}));
+    (reference * torch::from_blob(upstream.data(), {rows, 3})).sum().backward();
+    for (int i = 0; i < rows * 3; ++i)
+      CHECK(out[i] == Catch::Detail::Approx(reference.view({-1})[i].item<double>()).margin(1e-5));
+    CHECK(by_hand.slice(0, 0, 4).abs().max().item<double>() == 0.0);
+    CHECK((by_hand - pool.grads).abs().max().item<double>() < 1e-5);
+    CHECK(pool.grads.abs().max().item<double>() > 0.1);
+  }
 }
 
 TEST_CASE("SAC's soft targets, continuous and discrete", "[agents][sac]") {
@@ -99,14 +203,6 @@ TEST_CASE("Masked categoricals give invalid actions zero probability and are nev
   CHECK(best == 1);
 }
 
-TEST_CASE("Multi-categorical log-probabilities add over blocks", "[agents][mask]") {
-  const torch::Tensor logits = floats({0.0f, 0.0f, 1.0f, 2.0f, 3.0f}).view({1, 5});
-  const MultiCategorical pi(logits, {2, 3});
-  const torch::Tensor actions = torch::tensor(std::vector<std::int64_t>{1, 2}).view({1, 2});
-  const double expected = std::log(0.5) + (3 - std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0)));
-  CHECK(pi.log_prob(actions)[0].item<double>() == Catch::Detail::Approx(expected).epsilon(1e-5));
-}
-
 TEST_CASE("The tanh-squashed Gaussian's density includes the change of variables", "[agents][sac]") {
   Rng rng(3);
   const torch::Tensor mean = floats({0.3f}).view({1, 1}), log_std = floats({-0.5f}).view({1, 1});
@@ -118,13 +214,6 @@ TEST_CASE("The tanh-squashed Gaussian's density includes the change of variables
   CHECK(s.log_prob.item<double>() == Catch::Detail::Approx(normal - std::log(2 * (1 - y * y) + 1e-6)).epsilon(1e-4));
   CHECK(std::abs(action) <= 2.0);
   CHECK(s.mean_action.item<double>() == Catch::Detail::Approx(2 * std::tanh(0.3)).epsilon(1e-6));
-}
-
-TEST_CASE("Diagonal Gaussian log-density and entropy", "[agents][ppo]") {
-  const DiagonalGaussian pi(floats({0.0f, 1.0f}).view({1, 2}), floats({0.0f, std::log(2.0f)}).view({1, 2}));
-  const double expected = (-0.5 * 1.0 - 0.5 * std::log(2 * M_PI)) + (-0.5 * 0.25 - std::log(2.0) - 0.5 * std::log(2 * M_PI));
-  CHECK(pi.log_prob(floats({1.0f, 2.0f}).view({1, 2}))[0].item<double>() == Catch::Detail::Approx(expected).epsilon(1e-5));
-  CHECK(pi.entropy()[0].item<double>() == Catch::Detail::Approx(2 * (0.5 + 0.5 * std::log(2 * M_PI)) + std::log(2.0)).epsilon(1e-5));
 }
 
 TEST_CASE("Flat Adam takes PyTorch's first step, and clipping bounds the global norm", "[agents][adam]") {
