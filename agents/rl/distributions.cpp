@@ -6,10 +6,6 @@
 
 namespace expanse::agents {
 
-namespace {
-torch::Tensor normal_like(const torch::Tensor& t, Rng& rng) { return normal_tensor(t.sizes().vec(), rng); }
-}  // namespace
-
 torch::Tensor masked_logits(const torch::Tensor& logits, const torch::Tensor& mask) {
   if (!mask.defined()) return logits;
   return torch::where(mask.to(torch::kBool), logits, torch::full({}, -1e8f));
@@ -129,16 +125,63 @@ PolicyTerms gaussian_terms(const float* mean, const float* log_std, const float*
   return terms;
 }
 
-TanhGaussianSample sample_tanh_gaussian(const torch::Tensor& mean, const torch::Tensor& log_std,
-                                        const torch::Tensor& scale, const torch::Tensor& bias, Rng& rng) {
+void sample_tanh_gaussian(const float* out, int rows, int dims, const float* scale, const float* bias, Rng& rng,
+                          TanhGaussianSample& sample) {
   static const double half_log_two_pi = 0.5 * std::log(2 * M_PI);
-  const torch::Tensor noise = normal_like(mean, rng);
-  const torch::Tensor u = mean + torch::exp(log_std) * noise;
-  const torch::Tensor y = torch::tanh(u);
-  // N(u; mean, std) with (u − mean)/std = noise.
-  torch::Tensor log_prob = -0.5 * noise * noise - log_std - half_log_two_pi;
-  log_prob = log_prob - torch::log(scale * (1 - y.pow(2)) + 1e-6);
-  return {y * scale + bias, log_prob.sum(1, true), torch::tanh(mean) * scale + bias};
+  const auto n = static_cast<std::size_t>(rows) * static_cast<std::size_t>(dims);
+  sample.action.resize(n);
+  sample.noise.resize(n);
+  sample.squashed.resize(n);
+  sample.slope.resize(n);
+  sample.log_std.resize(n);
+  sample.raw_tanh.resize(n);
+  sample.log_prob.assign(static_cast<std::size_t>(rows), 0.0);
+  for (int i = 0; i < rows; ++i) {
+    const float* mean = out + static_cast<std::ptrdiff_t>(i) * 2 * dims;
+    const float* raw = mean + dims;
+    for (int d = 0; d < dims; ++d) {
+      const std::size_t e = static_cast<std::size_t>(i) * static_cast<std::size_t>(dims) + static_cast<std::size_t>(d);
+      const double t = std::tanh(double{raw[d]});
+      const double log_std = kLogStdMin + 0.5 * (kLogStdMax - kLogStdMin) * (t + 1);
+      const double z = rng.normal();
+      const double y = std::tanh(mean[d] + std::exp(log_std) * z);
+      sample.noise[e] = static_cast<float>(z);
+      sample.squashed[e] = static_cast<float>(y);
+      sample.slope[e] = static_cast<float>(1 - y * y);
+      sample.log_std[e] = static_cast<float>(log_std);
+      sample.raw_tanh[e] = static_cast<float>(t);
+      sample.action[e] = static_cast<float>(y * scale[d] + bias[d]);
+      // N(u; mean, std) with (u − mean)/std = z, then the Jacobian of tanh and the scale.
+      sample.log_prob[static_cast<std::size_t>(i)] +=
+          -0.5 * z * z - log_std - half_log_two_pi - std::log(scale[d] * (1 - y * y) + 1e-6);
+    }
+  }
+}
+
+void tanh_gaussian_gradient(const TanhGaussianSample& sample, int rows, int dims, const float* scale,
+                            const float* grad_action, double grad_log_prob, float* grad_out) {
+  for (int i = 0; i < rows; ++i) {
+    float* g_mean = grad_out + static_cast<std::ptrdiff_t>(i) * 2 * dims;
+    float* g_raw = g_mean + dims;
+    for (int d = 0; d < dims; ++d) {
+      const std::size_t e = static_cast<std::size_t>(i) * static_cast<std::size_t>(dims) + static_cast<std::size_t>(d);
+      const double y = sample.squashed[e], slope = sample.slope[e], log_std = sample.log_std[e];
+      // log_prob depends on u only through −log(scale·(1 − y²) + 1e-6), and directly on log_std (−1);
+      // the Gaussian's own term is −z²/2, fixed by the noise.
+      const double jacobian = scale[d] * slope;
+      const double d_y = grad_action[e] * scale[d] + grad_log_prob * 2 * scale[d] * y / (jacobian + 1e-6);
+      const double d_u = d_y * slope;
+      const double d_log_std = d_u * std::exp(log_std) * sample.noise[e] - grad_log_prob;
+      // log_std = min + ½(max − min)(tanh(raw) + 1)  ⇒  ∂log_std/∂raw = ½(max − min)(1 − tanh²(raw)).
+      const double t = sample.raw_tanh[e];
+      g_mean[d] = static_cast<float>(d_u);
+      g_raw[d] = static_cast<float>(d_log_std * 0.5 * (kLogStdMax - kLogStdMin) * (1 - t * t));
+    }
+  }
+}
+
+void tanh_gaussian_mean_action(const float* out, int dims, const float* scale, const float* bias, float* action) {
+  for (int d = 0; d < dims; ++d) action[d] = static_cast<float>(std::tanh(double{out[d]}) * scale[d] + bias[d]);
 }
 
 }  // namespace expanse::agents

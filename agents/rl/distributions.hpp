@@ -51,14 +51,28 @@ PolicyTerms categorical_terms(const float* logits, const std::uint8_t* mask, int
 PolicyTerms gaussian_terms(const float* mean, const float* log_std, const float* x, int dims, double w_log_prob = 0,
                            double w_entropy = 0, float* grad_mean = nullptr, float* grad_log_std = nullptr);
 
-// SAC's squashed Gaussian: u ~ N(mean, std), action = tanh(u)·scale + bias, with the change of
-// variables in the log-density (Haarnoja et al. 2018, appendix C; +1e-6 as CleanRL).
+// SAC's squashed Gaussian (CleanRL's Actor.get_action) on plain arrays. The actor outputs, per row,
+// `dims` means and then `dims` raw log-stds, squashed into [kLogStdMin, kLogStdMax] by tanh;
+// u ~ N(mean, std), action = tanh(u)·scale + bias, and the log-density includes the change of
+// variables (Haarnoja et al. 2018, appendix C; +1e-6 as CleanRL). The noise comes from `rng`, row
+// by row.
+inline constexpr double kLogStdMin = -5, kLogStdMax = 2;
 struct TanhGaussianSample {
-  torch::Tensor action;    // (batch, dims), differentiable (reparameterised)
-  torch::Tensor log_prob;  // (batch, 1)
-  torch::Tensor mean_action;  // tanh(mean)·scale + bias, the deterministic action
+  std::vector<float> action;     // rows × dims
+  std::vector<float> noise;      // rows × dims, (u − mean)/std
+  std::vector<float> squashed;   // rows × dims, tanh(u)
+  std::vector<float> slope;      // rows × dims, 1 − tanh²(u), computed before rounding (it can be ~1e-6)
+  std::vector<float> log_std;    // rows × dims, after squashing
+  std::vector<float> raw_tanh;   // rows × dims, tanh(raw log-std), for the gradient
+  std::vector<double> log_prob;  // rows
 };
-TanhGaussianSample sample_tanh_gaussian(const torch::Tensor& mean, const torch::Tensor& log_std,
-                                        const torch::Tensor& scale, const torch::Tensor& bias, Rng& rng);
+void sample_tanh_gaussian(const float* out, int rows, int dims, const float* scale, const float* bias, Rng& rng,
+                          TanhGaussianSample& sample);
+// Reparameterised gradient: given ∂loss/∂action (rows × dims) and ∂loss/∂log_prob (the same for
+// every row), writes ∂loss/∂out (rows × 2·dims) through the sample's fixed noise.
+void tanh_gaussian_gradient(const TanhGaussianSample& sample, int rows, int dims, const float* scale,
+                            const float* grad_action, double grad_log_prob, float* grad_out);
+// The deterministic action tanh(mean)·scale + bias of one row.
+void tanh_gaussian_mean_action(const float* out, int dims, const float* scale, const float* bias, float* action);
 
 }  // namespace expanse::agents

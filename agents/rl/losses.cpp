@@ -49,13 +49,6 @@ PpoLoss ppo_loss(std::span<const double> log_ratio, std::span<const float> advan
   return loss;
 }
 
-torch::Tensor sac_target(const torch::Tensor& rewards, const torch::Tensor& not_terminated, double gamma,
-                         const torch::Tensor& q1_next, const torch::Tensor& q2_next, double alpha,
-                         const torch::Tensor& next_log_prob) {
-  const torch::Tensor soft = torch::min(q1_next, q2_next) - alpha * next_log_prob;
-  return rewards + not_terminated * gamma * soft.view({-1});
-}
-
 torch::Tensor sac_discrete_target(const torch::Tensor& rewards, const torch::Tensor& not_terminated, double gamma,
                                   const torch::Tensor& q1_next, const torch::Tensor& q2_next, double alpha,
                                   const torch::Tensor& next_probs, const torch::Tensor& next_log_probs) {

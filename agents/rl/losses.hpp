@@ -1,6 +1,7 @@
 #pragma once
 // The loss formulas of PPO and SAC as free functions, so that tests can check them against values
 // computed by hand.
+#include <algorithm>
 #include <span>
 
 #include <torch/torch.h>
@@ -21,11 +22,11 @@ PpoLoss ppo_loss(std::span<const double> log_ratio, std::span<const float> advan
                  double clip_coef, bool clip_vloss, bool norm_adv, std::span<double> grad_log_prob,
                  std::span<double> grad_value);
 
-// SAC's soft TD target r + γ·(1 − terminated)·(min(Q1', Q2') − α·log π(a'|s')), continuous actions
-// (q: (batch, 1), next_log_prob: (batch, 1)) → (batch).
-torch::Tensor sac_target(const torch::Tensor& rewards, const torch::Tensor& not_terminated, double gamma,
-                         const torch::Tensor& q1_next, const torch::Tensor& q2_next, double alpha,
-                         const torch::Tensor& next_log_prob);
+// SAC's soft TD target r + γ·(1 − terminated)·(min(Q1', Q2') − α·log π(a'|s')), continuous actions.
+inline double sac_target(double reward, double not_terminated, double gamma, double q1_next, double q2_next,
+                         double alpha, double next_log_prob) {
+  return reward + not_terminated * gamma * (std::min(q1_next, q2_next) - alpha * next_log_prob);
+}
 // The discrete variant: the expectation over the policy, Σ_a π(a|s')·(min(Q1', Q2')(a) − α·log π(a|s')),
 // replaces the sample (q: (batch, actions)).
 torch::Tensor sac_discrete_target(const torch::Tensor& rewards, const torch::Tensor& not_terminated, double gamma,

@@ -153,7 +153,8 @@ const std::vector<float>& Mlp::forward_trace(const float* x, int rows, Trace& tr
   return trace.layers.back();
 }
 
-void Mlp::backward(const float* x, int rows, Trace& trace, const float* grad_output) const {
+void Mlp::backward(const float* x, int rows, Trace& trace, const float* grad_output, std::vector<float>* grad_input,
+                   bool parameter_grads) const {
   const std::size_t layers = widths_.size() - 1;
   std::ptrdiff_t start = parameter_count();  // walks back over the layers' parameter blocks
   trace.delta.assign(grad_output, grad_output + static_cast<std::ptrdiff_t>(rows) * widths_.back());
@@ -163,15 +164,20 @@ void Mlp::backward(const float* x, int rows, Trace& trace, const float* grad_out
     const float* input = l == 0 ? x : trace.layers[l - 1].data();
     const Eigen::Map<const RowMatrix> X(input, rows, in);
     const Eigen::Map<const RowMatrix> G(trace.delta.data(), rows, n);  // ∂loss/∂(pre-activation)
-    Eigen::Map<RowMatrix> dW(grads_ + start, n, in);
-    Eigen::Map<RowVector> db(grads_ + start + std::ptrdiff_t{n} * in, n);
-    gemm('N', 'T', in, n, rows, 1.0f, X.data(), in, G.data(), n, 1.0f, dW.data(), in);  // dW += Gᵀ·X
-    db += G.colwise().sum();
-    if (l == 0) break;
-    // ∂loss/∂(previous pre-activation) = (G·W) ⊙ activation′, written from the stored outputs.
-    trace.delta_next.resize(static_cast<std::size_t>(rows) * static_cast<std::size_t>(in));
-    Eigen::Map<RowMatrix> P(trace.delta_next.data(), rows, in);
+    if (parameter_grads) {
+      Eigen::Map<RowMatrix> dW(grads_ + start, n, in);
+      Eigen::Map<RowVector> db(grads_ + start + std::ptrdiff_t{n} * in, n);
+      gemm('N', 'T', in, n, rows, 1.0f, X.data(), in, G.data(), n, 1.0f, dW.data(), in);  // dW += Gᵀ·X
+      db += G.colwise().sum();
+    }
+    if (l == 0 && !grad_input) break;
+    // ∂loss/∂(layer input) = G·W; before a hidden layer's output, ⊙ the activation's derivative,
+    // written from the stored outputs.
+    std::vector<float>& target = l == 0 ? *grad_input : trace.delta_next;
+    target.resize(static_cast<std::size_t>(rows) * static_cast<std::size_t>(in));
+    Eigen::Map<RowMatrix> P(target.data(), rows, in);
     gemm('N', 'N', in, rows, n, 1.0f, values_ + start, in, G.data(), n, 0.0f, P.data(), in);  // P = G·W
+    if (l == 0) break;
     if (activation_ == Activation::kTanh)
       P.array() *= 1.0f - X.array().square();
     else

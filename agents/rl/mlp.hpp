@@ -53,14 +53,17 @@ class Mlp {
   // Training without autograd, for the small networks of DQN and PPO where LibTorch's per-operator
   // and autograd bookkeeping cost ~10× the arithmetic. `forward_trace` is forward_fast keeping every
   // layer's output in `trace` (its last entry is the network's output); `backward` takes
-  // ∂loss/∂output (rows × outputs) and adds ∂loss/∂parameters into the pool's gradient buffer.
-  // `x` must be the input the trace was made from.
+  // ∂loss/∂output (rows × outputs) and adds ∂loss/∂parameters into the pool's gradient buffer
+  // (unless `parameter_grads` is false) and, given `grad_input`, writes ∂loss/∂x there (rows ×
+  // inputs; SAC's actor loss reaches the actor through the critics' inputs). `x` must be the input
+  // the trace was made from.
   struct Trace {
     std::vector<std::vector<float>> layers;
     std::vector<float> delta, delta_next;  // backward's scratch
   };
   const std::vector<float>& forward_trace(const float* x, int rows, Trace& trace) const;
-  void backward(const float* x, int rows, Trace& trace, const float* grad_output) const;
+  void backward(const float* x, int rows, Trace& trace, const float* grad_output,
+                std::vector<float>* grad_input = nullptr, bool parameter_grads = true) const;
 
   int inputs() const { return widths_.front(); }
   int outputs() const { return widths_.back(); }

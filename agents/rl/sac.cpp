@@ -19,8 +19,6 @@
 namespace expanse::agents {
 namespace {
 
-constexpr double kLogStdMin = -5, kLogStdMax = 2;
-
 class Sac final : public Learner {
  public:
   Sac(const SacConfig& config, const Env& prototype, Rng& init_rng)
@@ -67,14 +65,9 @@ class Sac final : public Learner {
     }
     target_entropy_ = discrete_ ? config.target_entropy_scale * std::log(static_cast<double>(action_dims_))
                                 : -static_cast<double>(action_dims_);
-    if (!discrete_) {
-      std::vector<float> scale(shape_.low.size()), bias(shape_.low.size());
-      for (std::size_t d = 0; d < scale.size(); ++d) {
-        scale[d] = (shape_.high[d] - shape_.low[d]) / 2;
-        bias[d] = (shape_.high[d] + shape_.low[d]) / 2;
-      }
-      action_scale_ = torch::tensor(scale).view({1, action_dims_});
-      action_bias_ = torch::tensor(bias).view({1, action_dims_});
+    for (std::size_t d = 0; d < shape_.value_size(); ++d) {
+      action_scale_.push_back((shape_.high[d] - shape_.low[d]) / 2);
+      action_bias_.push_back((shape_.high[d] + shape_.low[d]) / 2);
     }
   }
 
@@ -91,18 +84,18 @@ class Sac final : public Learner {
     value_.assign(shape_.value_size(), 0.f);
     if (before < config_.learning_starts) {
       random_action(ctx);
-    } else {
+    } else if (discrete_) {
       torch::NoGradGuard no_grad;
       const torch::Tensor obs = as_tensor(observation_, {1, D});
-      if (discrete_) {
-        const Categorical pi(policy_logits(obs, mask_tensor(ctx.buffers.action_masks, 1, static_cast<std::int64_t>(mask_size_))));
-        std::int64_t a = 0;
-        sample_categorical(pi.probs(), ctx.rng, std::span<std::int64_t>(&a, 1));
-        index_[0] = static_cast<std::int32_t>(a);
-      } else {
-        const torch::Tensor action = squashed(obs, ctx.rng).action.contiguous();
-        std::copy_n(action.data_ptr<float>(), action_dims_, value_.begin());
-      }
+      const Categorical pi(policy_logits(obs, mask_tensor(ctx.buffers.action_masks, 1, static_cast<std::int64_t>(mask_size_))));
+      std::int64_t a = 0;
+      sample_categorical(pi.probs(), ctx.rng, std::span<std::int64_t>(&a, 1));
+      index_[0] = static_cast<std::int32_t>(a);
+    } else {
+      actor_.forward_fast(observation_.data(), 1, actor_out_);
+      sample_tanh_gaussian(actor_out_.data(), 1, action_dims_, action_scale_.data(), action_bias_.data(), ctx.rng,
+                           pi_sample_);
+      std::copy_n(pi_sample_.action.begin(), action_dims_, value_.begin());
     }
     ctx.envs.step(index_, value_, ctx.buffers);
     ctx.global_step += 1;
@@ -161,18 +154,19 @@ class Sac final : public Learner {
 
   void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
            std::span<float> values) override {
+    if (!discrete_) {
+      actor_.forward_fast(observation.data(), 1, actor_out_);
+      tanh_gaussian_mean_action(actor_out_.data(), action_dims_, action_scale_.data(), action_bias_.data(), values.data());
+      return;
+    }
     torch::NoGradGuard no_grad;
     const torch::Tensor obs = as_tensor(observation, {1, static_cast<std::int64_t>(obs_size_)});
-    if (discrete_) {
+    {
       std::int64_t best = 0;
       argmax_rows(policy_logits(obs, mask_tensor(mask, 1, static_cast<std::int64_t>(mask.size()))),
                   std::span<std::int64_t>(&best, 1));
       indices[0] = static_cast<std::int32_t>(best);
-      return;
     }
-    const torch::Tensor out = actor_.forward(obs);
-    const torch::Tensor action = (torch::tanh(out.narrow(1, 0, action_dims_)) * action_scale_ + action_bias_).contiguous();
-    std::copy_n(action.data_ptr<float>(), action_dims_, values.begin());
   }
 
  private:
@@ -183,15 +177,6 @@ class Sac final : public Learner {
 
   torch::Tensor policy_logits(const torch::Tensor& obs, const torch::Tensor& mask) const {
     return masked_logits(actor_.forward(obs), mask);
-  }
-
-  // A reparameterised action with its log-density (CleanRL's Actor.get_action).
-  TanhGaussianSample squashed(const torch::Tensor& obs, Rng& rng) const {
-    const torch::Tensor out = actor_.forward(obs);
-    const torch::Tensor mean = out.narrow(1, 0, action_dims_);
-    const torch::Tensor log_std =
-        kLogStdMin + 0.5 * (kLogStdMax - kLogStdMin) * (torch::tanh(out.narrow(1, action_dims_, action_dims_)) + 1);
-    return sample_tanh_gaussian(mean, log_std, action_scale_, action_bias_, rng);
   }
 
   void random_action(RunContext& ctx) {
@@ -210,7 +195,7 @@ class Sac final : public Learner {
       }
   }
 
-  void sample_batch(RunContext& ctx) {
+  void sample_batch_tensors(RunContext& ctx) {
     const auto B = static_cast<std::int64_t>(config_.batch_size);
     const auto D = static_cast<std::int64_t>(obs_size_);
     replay_.sample(static_cast<std::size_t>(B), ctx.rng, batch_);
@@ -234,8 +219,8 @@ class Sac final : public Learner {
     q_optimizer_.step();
   }
 
-  // One actor step, then (with autotune) one temperature step on the loss `alpha_loss()` computes
-  // after the actor's step.
+  // One actor step, then (with autotune) one temperature step on the expectation
+  // `alpha_loss_after()` computes after the actor's step (discrete SAC, through LibTorch).
   template <typename AlphaLoss>
   void step_actor_and_alpha(RunContext& ctx, const torch::Tensor& actor_loss, AlphaLoss alpha_loss_after) {
     last_.actor_loss = actor_loss.item<double>();
@@ -243,54 +228,121 @@ class Sac final : public Learner {
     actor_optimizer_.zero_grad();
     actor_loss.backward();
     actor_optimizer_.step();
-    if (config_.autotune) {
-      const torch::Tensor alpha_loss = alpha_loss_after();
-      last_.alpha_loss = alpha_loss.item<double>();
-      check_finite(last_.alpha_loss, "losses/alpha_loss", ctx.global_step);
-      alpha_optimizer_.zero_grad();
-      alpha_loss.backward();
-      alpha_optimizer_.step();
-      alpha_ = std::exp(log_alpha_params_.values[0].item<double>());
-    }
+    if (config_.autotune) step_alpha(ctx, alpha_loss_after());
   }
 
+  // The temperature's step on its loss −α·E[log π + target entropy] (α = exp(log α)), given the
+  // expectation; its gradient with respect to log α is the loss itself.
+  void step_alpha(RunContext& ctx, double expectation) {
+    float* log_alpha = log_alpha_params_.values.data_ptr<float>();
+    last_.alpha_loss = -std::exp(double{*log_alpha}) * expectation;
+    check_finite(last_.alpha_loss, "losses/alpha_loss", ctx.global_step);
+    *log_alpha_params_.grads.data_ptr<float>() = static_cast<float>(last_.alpha_loss);
+    alpha_optimizer_.step();
+    alpha_ = std::exp(double{*log_alpha});
+  }
+
+  // Continuous SAC's update, computed by hand (Mlp::forward_trace / backward, the reparameterised
+  // gradient of tanh_gaussian_gradient): through LibTorch's autograd, the 64-64 networks of the market
+  // configs spent most of their time in per-operator overhead.
   void update_continuous(RunContext& ctx, std::int64_t step, bool log) {
-    sample_batch(ctx);
-    const auto B = static_cast<std::int64_t>(config_.batch_size);
-    const torch::Tensor actions = as_tensor(batch_.values, {B, static_cast<std::int64_t>(action_dims_)});
-    torch::Tensor next_q;
-    {
-      torch::NoGradGuard no_grad;
-      const TanhGaussianSample next = squashed(next_obs_, ctx.rng);
-      const torch::Tensor next_in = torch::cat({next_obs_, next.action}, 1);
-      next_q = sac_target(rewards_, not_terminated_, config_.gamma, q1_target_.forward(next_in),
-                          q2_target_.forward(next_in), alpha_, next.log_prob);
+    const int B = config_.batch_size;
+    const auto rows = static_cast<std::size_t>(B);
+    replay_.sample(rows, ctx.rng, batch_);
+    // The soft TD target, with a′ drawn from the current actor at s′.
+    actor_.forward_fast(batch_.next_observations.data(), B, actor_out_);
+    sample_tanh_gaussian(actor_out_.data(), B, action_dims_, action_scale_.data(), action_bias_.data(), ctx.rng,
+                         next_sample_);
+    join(batch_.next_observations, next_sample_.action, q_in_);
+    q1_target_.forward_fast(q_in_.data(), B, q1_out_);
+    q2_target_.forward_fast(q_in_.data(), B, q2_out_);
+    targets_.resize(rows);
+    for (std::size_t i = 0; i < rows; ++i)
+      targets_[i] = sac_target(batch_.rewards[i], 1 - batch_.terminated[i], config_.gamma, q1_out_[i], q2_out_[i],
+                               alpha_, next_sample_.log_prob[i]);
+    // The critics: each one's mean squared error against the target.
+    join(batch_.observations, batch_.values, q_in_);
+    const std::vector<float>& q1 = q1_.forward_trace(q_in_.data(), B, q1_trace_);
+    const std::vector<float>& q2 = q2_.forward_trace(q_in_.data(), B, q2_trace_);
+    grad_q1_.resize(rows);
+    grad_q2_.resize(rows);
+    last_ = {};
+    for (std::size_t i = 0; i < rows; ++i) {
+      const double e1 = q1[i] - targets_[i], e2 = q2[i] - targets_[i];
+      last_.qf1_loss += e1 * e1 / B;
+      last_.qf2_loss += e2 * e2 / B;
+      last_.qf1_values += double{q1[i]} / B;
+      last_.qf2_values += double{q2[i]} / B;
+      grad_q1_[i] = static_cast<float>(2 * e1 / B);
+      grad_q2_[i] = static_cast<float>(2 * e2 / B);
     }
-    const torch::Tensor in = torch::cat({obs_, actions}, 1);
-    step_q(ctx, q1_.forward(in).view({-1}), q2_.forward(in).view({-1}), next_q);
-    if (step % config_.policy_frequency == 0) {
-      // As many actor updates as steps since the last ones (TD3's delayed updates, compensated).
-      for (int k = 0; k < config_.policy_frequency; ++k) {
-        const TanhGaussianSample pi = squashed(obs_, ctx.rng);
-        const torch::Tensor pi_in = torch::cat({obs_, pi.action}, 1);
-        const torch::Tensor min_q = torch::min(q1_.forward_frozen(pi_in), q2_.forward_frozen(pi_in));
-        const torch::Tensor actor_loss = (alpha_ * pi.log_prob - min_q).mean();
-        // As CleanRL: the temperature's loss uses a fresh sample, drawn after the actor's step.
-        step_actor_and_alpha(ctx, actor_loss, [&] {
-          torch::Tensor log_pi;
-          {
-            torch::NoGradGuard no_grad;
-            log_pi = squashed(obs_, ctx.rng).log_prob;
-          }
-          return (-log_alpha_.exp() * (log_pi + target_entropy_)).mean();
-        });
-      }
-    }
+    check_finite(last_.qf1_loss + last_.qf2_loss, "losses/qf_loss", ctx.global_step);
+    q_optimizer_.zero_grad();
+    q1_.backward(q_in_.data(), B, q1_trace_, grad_q1_.data());
+    q2_.backward(q_in_.data(), B, q2_trace_, grad_q2_.data());
+    q_optimizer_.step();
+    // As many actor updates as steps since the last ones (TD3's delayed updates, compensated).
+    if (step % config_.policy_frequency == 0)
+      for (int k = 0; k < config_.policy_frequency; ++k) actor_step(ctx);
     if (log) log_losses(ctx);
   }
 
+  // The actor's loss mean(α·log π(ã|s) − min(Q1, Q2)(s, ã)) with ã reparameterised; the critics
+  // pass ∂loss/∂ã back without computing their own gradients. Then the temperature's step on a
+  // fresh sample from the updated actor, as CleanRL.
+  void actor_step(RunContext& ctx) {
+    const int B = config_.batch_size, A = action_dims_;
+    const auto rows = static_cast<std::size_t>(B);
+    const std::size_t in = obs_size_ + static_cast<std::size_t>(A);
+    const std::vector<float>& out = actor_.forward_trace(batch_.observations.data(), B, actor_trace_);
+    sample_tanh_gaussian(out.data(), B, A, action_scale_.data(), action_bias_.data(), ctx.rng, pi_sample_);
+    join(batch_.observations, pi_sample_.action, pi_in_);
+    const std::vector<float>& q1 = q1_.forward_trace(pi_in_.data(), B, q1_trace_);
+    const std::vector<float>& q2 = q2_.forward_trace(pi_in_.data(), B, q2_trace_);
+    double loss = 0;
+    for (std::size_t i = 0; i < rows; ++i) {
+      loss += (alpha_ * pi_sample_.log_prob[i] - std::min(q1[i], q2[i])) / B;
+      // −min: the gradient goes to the smaller critic (split on a tie, as PyTorch's minimum).
+      const float share = q1[i] == q2[i] ? 0.5f : 1.0f;
+      grad_q1_[i] = q1[i] <= q2[i] ? -share / static_cast<float>(B) : 0.0f;
+      grad_q2_[i] = q2[i] <= q1[i] ? -share / static_cast<float>(B) : 0.0f;
+    }
+    last_.actor_loss = loss;
+    check_finite(loss, "losses/actor_loss", ctx.global_step);
+    q1_.backward(pi_in_.data(), B, q1_trace_, grad_q1_.data(), &q1_input_grad_, false);
+    q2_.backward(pi_in_.data(), B, q2_trace_, grad_q2_.data(), &q2_input_grad_, false);
+    grad_action_.resize(rows * static_cast<std::size_t>(A));
+    for (std::size_t i = 0; i < rows; ++i)
+      for (std::size_t d = 0; d < static_cast<std::size_t>(A); ++d)
+        grad_action_[i * A + d] = q1_input_grad_[i * in + obs_size_ + d] + q2_input_grad_[i * in + obs_size_ + d];
+    actor_grad_out_.resize(rows * 2 * static_cast<std::size_t>(A));
+    tanh_gaussian_gradient(pi_sample_, B, A, action_scale_.data(), grad_action_.data(), alpha_ / B,
+                           actor_grad_out_.data());
+    actor_optimizer_.zero_grad();
+    actor_.backward(batch_.observations.data(), B, actor_trace_, actor_grad_out_.data());
+    actor_optimizer_.step();
+    if (!config_.autotune) return;
+    actor_.forward_fast(batch_.observations.data(), B, actor_out_);
+    sample_tanh_gaussian(actor_out_.data(), B, A, action_scale_.data(), action_bias_.data(), ctx.rng, alpha_sample_);
+    double expectation = 0;
+    for (double log_prob : alpha_sample_.log_prob) expectation += (log_prob + target_entropy_) / B;
+    step_alpha(ctx, expectation);
+  }
+
+  // Rows of [observation, action], the critics' input.
+  void join(const std::vector<float>& observations, const std::vector<float>& actions, std::vector<float>& out) const {
+    const std::size_t A = static_cast<std::size_t>(action_dims_), rows = actions.size() / A;
+    out.resize(rows * (obs_size_ + A));
+    for (std::size_t i = 0; i < rows; ++i) {
+      std::copy_n(observations.begin() + static_cast<std::ptrdiff_t>(i * obs_size_), obs_size_,
+                  out.begin() + static_cast<std::ptrdiff_t>(i * (obs_size_ + A)));
+      std::copy_n(actions.begin() + static_cast<std::ptrdiff_t>(i * A), A,
+                  out.begin() + static_cast<std::ptrdiff_t>(i * (obs_size_ + A) + obs_size_));
+    }
+  }
+
   void update_discrete(RunContext& ctx, bool log) {
-    sample_batch(ctx);
+    sample_batch_tensors(ctx);
     const auto B = static_cast<std::int64_t>(config_.batch_size);
     const torch::Tensor next_mask = mask_tensor(batch_.next_masks, B, static_cast<std::int64_t>(mask_size_));
     torch::Tensor next_q;
@@ -316,7 +368,7 @@ class Sac final : public Learner {
     // sac_atari.py computes the temperature's loss from the same forward pass as the actor's.
     const torch::Tensor fixed_probs = probs.detach(), fixed_log_probs = pi.log_probs.detach();
     step_actor_and_alpha(ctx, actor_loss, [&] {
-      return (fixed_probs * (-log_alpha_.exp() * (fixed_log_probs + target_entropy_))).mean();
+      return (fixed_probs * (fixed_log_probs + target_entropy_)).mean().item<double>();
     });
     if (log) log_losses(ctx);
   }
@@ -337,7 +389,14 @@ class Sac final : public Learner {
   FlatAdam actor_optimizer_, q_optimizer_, alpha_optimizer_;
   ReplayBuffer replay_;
   ReplayBatch batch_;
-  torch::Tensor log_alpha_, action_scale_, action_bias_;
+  torch::Tensor log_alpha_;
+  std::vector<float> action_scale_, action_bias_;
+  // The continuous update's scratch
+  TanhGaussianSample pi_sample_, next_sample_, alpha_sample_;
+  Mlp::Trace actor_trace_, q1_trace_, q2_trace_;
+  std::vector<float> actor_out_, q1_out_, q2_out_, q_in_, pi_in_, grad_q1_, grad_q2_, q1_input_grad_, q2_input_grad_,
+      grad_action_, actor_grad_out_;
+  std::vector<double> targets_;
   torch::Tensor obs_, next_obs_, rewards_, not_terminated_;
   double alpha_ = 0.2, target_entropy_ = 0;
   std::vector<float> observation_, value_;

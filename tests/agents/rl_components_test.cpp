@@ -149,12 +149,16 @@ TEST_CASE("The MLP's hand-written backward pass equals autograd's", "[agents][ml
 
     Mlp::Trace trace;
     const std::vector<float> out = net.forward_trace(x.data(), rows, trace);
-    net.backward(x.data(), rows, trace, upstream.data());
+    std::vector<float> input_grad;
+    net.backward(x.data(), rows, trace, upstream.data(), &input_grad);
     const torch::Tensor by_hand = pool.grads.clone();
 
     pool.grads.zero_();
-    const torch::Tensor reference = net.forward(torch::from_blob(x.data(), {rows, 5}));
+    const torch::Tensor input = torch::from_blob(x.data(), {rows, 5}).clone().requires_grad_(true);
+    const torch::Tensor reference = net.forward(input);
     (reference * torch::from_blob(upstream.data(), {rows, 3})).sum().backward();
+    for (int i = 0; i < rows * 5; ++i)
+      CHECK(input_grad[i] == Catch::Detail::Approx(input.grad().view({-1})[i].item<double>()).margin(1e-5));
     for (int i = 0; i < rows * 3; ++i)
       CHECK(out[i] == Catch::Detail::Approx(reference.view({-1})[i].item<double>()).margin(1e-5));
     CHECK(by_hand.slice(0, 0, 4).abs().max().item<double>() == 0.0);
@@ -164,11 +168,8 @@ TEST_CASE("The MLP's hand-written backward pass equals autograd's", "[agents][ml
 }
 
 TEST_CASE("SAC's soft targets, continuous and discrete", "[agents][sac]") {
-  const torch::Tensor r = floats({1.0f, 2.0f}), nt = floats({1.0f, 0.0f});
-  const torch::Tensor t = sac_target(r, nt, 0.5, floats({3.0f, 9.0f}).view({2, 1}), floats({4.0f, 1.0f}).view({2, 1}),
-                                     0.2, floats({-1.0f, 5.0f}).view({2, 1}));
-  CHECK(t[0].item<double>() == Catch::Detail::Approx(1 + 0.5 * (3 + 0.2)));  // min 3, −α·logπ = +0.2
-  CHECK(t[1].item<double>() == Catch::Detail::Approx(2.0));                   // terminated: no bootstrap
+  CHECK(sac_target(1.0, 1.0, 0.5, 3.0, 4.0, 0.2, -1.0) == Catch::Detail::Approx(1 + 0.5 * (3 + 0.2)));  // min 3, −α·logπ = +0.2
+  CHECK(sac_target(2.0, 0.0, 0.5, 9.0, 1.0, 0.2, 5.0) == Catch::Detail::Approx(2.0));  // terminated: no bootstrap
   const torch::Tensor probs = floats({0.25f, 0.75f}).view({1, 2});
   const torch::Tensor d = sac_discrete_target(floats({0.0f}), floats({1.0f}), 1.0, floats({1.0f, 2.0f}).view({1, 2}),
                                               floats({0.0f, 4.0f}).view({1, 2}), 0.5, probs, probs.log());
@@ -205,15 +206,52 @@ TEST_CASE("Masked categoricals give invalid actions zero probability and are nev
 
 TEST_CASE("The tanh-squashed Gaussian's density includes the change of variables", "[agents][sac]") {
   Rng rng(3);
-  const torch::Tensor mean = floats({0.3f}).view({1, 1}), log_std = floats({-0.5f}).view({1, 1});
-  const torch::Tensor scale = floats({2.0f}).view({1, 1}), bias = floats({0.0f}).view({1, 1});
-  const TanhGaussianSample s = sample_tanh_gaussian(mean, log_std, scale, bias, rng);
-  const double action = s.action.item<double>();
+  // The raw log-std whose squashing into [−5, 2] gives −0.5.
+  const float raw = static_cast<float>(std::atanh((-0.5 - kLogStdMin) / (0.5 * (kLogStdMax - kLogStdMin)) - 1));
+  const std::vector<float> out{0.3f, raw}, scale{2.0f}, bias{0.0f};
+  TanhGaussianSample s;
+  sample_tanh_gaussian(out.data(), 1, 1, scale.data(), bias.data(), rng, s);
+  const double action = s.action[0];
   const double y = action / 2, u = std::atanh(y), sd = std::exp(-0.5);
   const double normal = -0.5 * std::pow((u - 0.3) / sd, 2) - std::log(sd) - 0.5 * std::log(2 * M_PI);
-  CHECK(s.log_prob.item<double>() == Catch::Detail::Approx(normal - std::log(2 * (1 - y * y) + 1e-6)).epsilon(1e-4));
+  CHECK(s.log_prob[0] == Catch::Detail::Approx(normal - std::log(2 * (1 - y * y) + 1e-6)).epsilon(1e-4));
   CHECK(std::abs(action) <= 2.0);
-  CHECK(s.mean_action.item<double>() == Catch::Detail::Approx(2 * std::tanh(0.3)).epsilon(1e-6));
+  float mean_action = 0;
+  tanh_gaussian_mean_action(out.data(), 1, scale.data(), bias.data(), &mean_action);
+  CHECK(mean_action == Catch::Detail::Approx(2 * std::tanh(0.3)).epsilon(1e-6));
+}
+
+TEST_CASE("The tanh-squashed Gaussian's reparameterised gradient equals autograd's", "[agents][sac]") {
+  Rng rng(8);
+  const int rows = 3, dims = 2;
+  std::vector<float> out(rows * 2 * dims), grad_action(rows * dims);
+  for (float& v : out) v = static_cast<float>(rng.uniform(-1.5, 1.5));
+  for (float& v : grad_action) v = static_cast<float>(rng.normal());
+  const std::vector<float> scale{2.0f, 0.5f}, bias{0.0f, 1.0f};
+  TanhGaussianSample s;
+  sample_tanh_gaussian(out.data(), rows, dims, scale.data(), bias.data(), rng, s);
+  std::vector<float> grad_out(rows * 2 * dims);
+  tanh_gaussian_gradient(s, rows, dims, scale.data(), grad_action.data(), 0.3, grad_out.data());
+
+  // The same function in LibTorch (float64), with the sample's noise, differentiated by autograd.
+  const auto f64 = [](std::vector<float> v, std::vector<std::int64_t> shape) {
+    return torch::tensor(v).to(torch::kFloat64).view(shape);
+  };
+  const torch::Tensor o = f64(out, {rows, 2 * dims}).requires_grad_(true);
+  const torch::Tensor mean = o.narrow(1, 0, dims);
+  const torch::Tensor log_std = kLogStdMin + 0.5 * (kLogStdMax - kLogStdMin) * (torch::tanh(o.narrow(1, dims, dims)) + 1);
+  const torch::Tensor z = f64(s.noise, {rows, dims});
+  const torch::Tensor y = torch::tanh(mean + log_std.exp() * z);
+  const torch::Tensor sc = f64(scale, {1, dims});
+  const torch::Tensor action = y * sc + f64(bias, {1, dims});
+  const torch::Tensor log_prob = (-0.5 * z * z - log_std - 0.5 * std::log(2 * M_PI) - torch::log(sc * (1 - y * y) + 1e-6)).sum(1);
+  ((action * f64(grad_action, {rows, dims})).sum() + 0.3 * log_prob.sum()).backward();
+  for (int i = 0; i < rows; ++i) CHECK(s.log_prob[i] == Catch::Detail::Approx(log_prob[i].item<double>()).epsilon(1e-5));
+  const torch::Tensor reference = o.grad().view({-1});
+  for (int e = 0; e < rows * 2 * dims; ++e) {
+    INFO("element " << e);
+    CHECK(grad_out[e] == Catch::Detail::Approx(reference[e].item<double>()).epsilon(1e-3).margin(1e-5));
+  }
 }
 
 TEST_CASE("Flat Adam takes PyTorch's first step, and clipping bounds the global norm", "[agents][adam]") {
