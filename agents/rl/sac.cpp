@@ -55,14 +55,8 @@ class Sac final : public Learner {
     q2_.init_uniform_fan_in(init_rng);
     torch::NoGradGuard no_grad;
     q_target_params_.values.copy_(q_params_.values);
-    log_alpha_ = log_alpha_params_.values.view({1});
-    log_alpha_.requires_grad_(true);
-    log_alpha_.mutable_grad() = log_alpha_params_.grads.view({1});
-    alpha_ = config.alpha;
-    if (config.autotune) {
-      log_alpha_.zero_();  // CleanRL starts the tuned temperature at α = 1
-      alpha_ = 1.0;
-    }
+    // log α starts at 0 (the pool is zeroed): CleanRL starts the tuned temperature at α = 1.
+    alpha_ = config.autotune ? 1.0 : config.alpha;
     target_entropy_ = discrete_ ? config.target_entropy_scale * std::log(static_cast<double>(action_dims_))
                                 : -static_cast<double>(action_dims_);
     for (std::size_t d = 0; d < shape_.value_size(); ++d) {
@@ -161,12 +155,10 @@ class Sac final : public Learner {
     }
     torch::NoGradGuard no_grad;
     const torch::Tensor obs = as_tensor(observation, {1, static_cast<std::int64_t>(obs_size_)});
-    {
-      std::int64_t best = 0;
-      argmax_rows(policy_logits(obs, mask_tensor(mask, 1, static_cast<std::int64_t>(mask.size()))),
-                  std::span<std::int64_t>(&best, 1));
-      indices[0] = static_cast<std::int32_t>(best);
-    }
+    std::int64_t best = 0;
+    argmax_rows(policy_logits(obs, mask_tensor(mask, 1, static_cast<std::int64_t>(mask.size()))),
+                std::span<std::int64_t>(&best, 1));
+    indices[0] = static_cast<std::int32_t>(best);
   }
 
  private:
@@ -389,7 +381,6 @@ class Sac final : public Learner {
   FlatAdam actor_optimizer_, q_optimizer_, alpha_optimizer_;
   ReplayBuffer replay_;
   ReplayBatch batch_;
-  torch::Tensor log_alpha_;
   std::vector<float> action_scale_, action_bias_;
   // The continuous update's scratch
   TanhGaussianSample pi_sample_, next_sample_, alpha_sample_;
