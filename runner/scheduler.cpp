@@ -100,7 +100,9 @@ int run_experiment(const std::string& experiment_file, const RunOptions& options
   const fs::path snapshot_file = results / "experiment.yaml";
   const fs::path source_file = results / "experiment.source.yaml";
   if (fs::exists(source_file)) {
-    if (read_text_file(source_file) != snapshot)
+    // The same experiment: equal as YAML (comments and layout may have been edited since).
+    const auto canonical = [](const std::string& text) { return YAML::Dump(YAML::Load(text)); };
+    if (canonical(read_text_file(source_file)) != canonical(snapshot))
       throw UserError(Diagnostic{experiment_file, 0, 0, "name",
                                  "results/" + e.name + " holds a run of a different version of this experiment; "
                                  "rename the experiment or move that directory away (nothing was changed)"});

@@ -50,8 +50,8 @@ class Mlp {
   // Matrix products go to the system BLAS (sgemm).
   void forward_fast(const float* x, int rows, std::vector<float>& out) const;
 
-  // Training without autograd, for the small networks of DQN and PPO where LibTorch's per-operator
-  // and autograd bookkeeping cost ~10× the arithmetic. `forward_trace` is forward_fast keeping every
+  // Training without autograd (DQN, PPO, continuous SAC): for these small networks LibTorch's
+  // per-operator and autograd bookkeeping cost more than the arithmetic (docs/agents.md, "Speed"). `forward_trace` is forward_fast keeping every
   // layer's output in `trace` (its last entry is the network's output); `backward` takes
   // ∂loss/∂output (rows × outputs) and adds ∂loss/∂parameters into the pool's gradient buffer
   // (unless `parameter_grads` is false) and, given `grad_input`, writes ∂loss/∂x there (rows ×

@@ -41,6 +41,25 @@ cp "$out/summary.csv" "$work/summary-before.csv"
 grep -q "12 already done" "$work/again.txt" || fail "expected every run done: $(head -3 "$work/again.txt")"
 cmp -s "$out/summary.csv" "$work/summary-before.csv" || fail "summary changed on a run with nothing to do"
 
+# An experiment file whose comments changed is the same experiment: it resumes. One whose content
+# changed is not: a located error, nothing touched. (The copy sits as deep as the original, so that
+# its relative scenario path still resolves.)
+mkdir -p "$work/copy/a/b/c" "$work/copy/scenarios"
+cp "$source/scenarios/tiny.yaml" "$work/copy/scenarios/"
+{ cat "$smoke"; echo "# a comment added after the run"; } > "$work/copy/a/b/c/smoke.yaml"
+"$expanse" run "$work/copy/a/b/c/smoke.yaml" --results "$work/results" > "$work/commented.txt" 2>&1 ||
+  fail "an experiment with an edited comment should resume: $(cat "$work/commented.txt")"
+grep -q "12 already done" "$work/commented.txt" || fail "expected every run done: $(head -3 "$work/commented.txt")"
+sed 's/episodes: 3/episodes: 4/' "$smoke" > "$work/copy/a/b/c/smoke.yaml"
+set +e
+"$expanse" run "$work/copy/a/b/c/smoke.yaml" --results "$work/results" > "$work/changed.txt" 2>&1
+code=$?
+set -e
+[ "$code" -eq 1 ] || fail "a changed experiment exited $code"
+grep -q "smoke.yaml: name: results/smoke holds a run of a different version" "$work/changed.txt" ||
+  fail "no error naming the file and key: $(cat "$work/changed.txt")"
+cmp -s "$out/summary.csv" "$work/summary-before.csv" || fail "a refused run changed the summary"
+
 # compare re-aggregates into another directory.
 "$expanse" compare "$out" --out "$work/compared" > "$work/compare.txt" 2>&1 || fail "compare: $(cat "$work/compare.txt")"
 cmp -s "$work/compared/summary.csv" "$out/summary.csv" || fail "compare gave another summary"
