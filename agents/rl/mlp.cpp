@@ -49,12 +49,15 @@ std::vector<int> layer_widths(int inputs, const std::vector<int>& hidden, int ou
   return w;
 }
 
+namespace {
+// A tensor of the given shape filled with standard normals from `rng` (reproducible, resumable).
 torch::Tensor normal_tensor(std::vector<std::int64_t> shape, Rng& rng) {
   torch::Tensor t = torch::empty(shape);
   float* p = t.data_ptr<float>();
   for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<float>(rng.normal());
   return t;
 }
+}  // namespace
 
 void Mlp::init_orthogonal(double output_gain, Rng& rng) {
   torch::NoGradGuard no_grad;
@@ -84,12 +87,10 @@ void Mlp::init_uniform_fan_in(Rng& rng) {
   }
 }
 
-torch::Tensor Mlp::run(const torch::Tensor& x, bool frozen) const {
+torch::Tensor Mlp::forward(const torch::Tensor& x) const {
   torch::Tensor h = x;
   for (std::size_t l = 0; l < weights_.size(); ++l) {
-    const torch::Tensor& w = frozen ? weights_[l].detach() : weights_[l];
-    const torch::Tensor& b = frozen ? biases_[l].detach() : biases_[l];
-    h = torch::addmm(b, h, w.t());
+    h = torch::addmm(biases_[l], h, weights_[l].t());
     if (l + 1 < weights_.size()) h = activation_ == Activation::kTanh ? torch::tanh(h) : torch::relu(h);
   }
   return h;
@@ -186,7 +187,5 @@ void Mlp::backward(const float* x, int rows, Trace& trace, const float* grad_out
   }
 }
 
-torch::Tensor Mlp::forward(const torch::Tensor& x) const { return run(x, false); }
-torch::Tensor Mlp::forward_frozen(const torch::Tensor& x) const { return run(x, true); }
 
 }  // namespace expanse::agents

@@ -38,10 +38,8 @@ class Mlp {
   // PyTorch's nn.Linear default: weights and biases uniform in ±1/√fan_in.
   void init_uniform_fan_in(Rng& rng);
 
+  // Through LibTorch, recording gradients (discrete SAC's updates; the tests' autograd reference).
   torch::Tensor forward(const torch::Tensor& x) const;
-  // The same function with the parameters detached: gradients reach the input only (SAC's actor
-  // loss goes through the critics without computing the critics' own gradients).
-  torch::Tensor forward_frozen(const torch::Tensor& x) const;
 
   // The same function without LibTorch, for acting: `rows` inputs (row-major) → `out`
   // (rows × outputs), computed with Eigen straight from the flat parameter buffer. Why: at the
@@ -69,7 +67,6 @@ class Mlp {
   int outputs() const { return widths_.back(); }
 
  private:
-  torch::Tensor run(const torch::Tensor& x, bool frozen) const;
   void layer(std::size_t l, const float* params, const float* input, int rows, float* output) const;
 
   std::vector<int> widths_;
@@ -83,8 +80,5 @@ class Mlp {
 
 // {inputs, hidden..., outputs}
 std::vector<int> layer_widths(int inputs, const std::vector<int>& hidden, int outputs);
-
-// A tensor of the given shape filled with standard normals from `rng` (reproducible, resumable).
-torch::Tensor normal_tensor(std::vector<std::int64_t> shape, Rng& rng);
 
 }  // namespace expanse::agents
