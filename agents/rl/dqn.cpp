@@ -1,9 +1,16 @@
 // DQN (Mnih et al. 2015) as CleanRL's dqn.py: ε-greedy over a Q network, uniform replay, a target
 // network synchronised every target_network_frequency steps; options: double DQN (van Hasselt et
 // al. 2016), Huber loss, gradient clipping. Invalid actions are masked in acting and in the target.
+// On a MultiDiscrete space it branches (BDQ, action_branches.hpp): one head per component on a
+// shared torso; each component is chosen by its own (ε-)greedy argmax, and one TD target per
+// transition — the reward plus γ times the mean over heads of the next value — is what every head's
+// chosen value regresses to. A market scenario's MultiDiscrete view thus acts on every region in one quarter,
+// where the Discrete view takes one action a quarter. A Discrete space is the one-branch case:
+// exactly CleanRL's DQN.
 #include <cmath>
 #include <stdexcept>
 
+#include "agents/rl/action_branches.hpp"
 #include "agents/rl/distributions.hpp"
 #include "agents/rl/flat_adam.hpp"
 #include "agents/rl/learner.hpp"
@@ -20,16 +27,20 @@ class Dqn final : public Learner {
       : config_(config),
         shape_(prototype.action_space()),
         obs_size_(prototype.observation_size()),
-        actions_(shape_.box || shape_.nvec.size() != 1 ? 0 : shape_.nvec[0]),
+        branches_(shape_.nvec),
         total_steps_(total_steps),
-        q_(layer_widths(static_cast<int>(obs_size_), config.hidden, actions_), Activation::kRelu),
-        target_(layer_widths(static_cast<int>(obs_size_), config.hidden, actions_), Activation::kRelu),
+        q_(layer_widths(static_cast<int>(obs_size_), config.hidden, static_cast<int>(branches_.width())),
+           Activation::kRelu),
+        target_(layer_widths(static_cast<int>(obs_size_), config.hidden, static_cast<int>(branches_.width())),
+                Activation::kRelu),
         q_params_(q_.parameter_count()),
         target_params_(target_.parameter_count()),
         optimizer_(q_params_, config.learning_rate),
-        replay_(static_cast<std::size_t>(config.buffer_size), obs_size_, 1, 0, mask_size(prototype.action_space())) {
-    if (actions_ == 0)
-      throw std::invalid_argument("DQN needs a Discrete action space (market scenarios: view: discrete)");
+        replay_(static_cast<std::size_t>(config.buffer_size), obs_size_, branches_.count(), 0,
+                mask_size(prototype.action_space())) {
+    if (shape_.box)
+      throw std::invalid_argument(
+          "DQN needs a Discrete or MultiDiscrete action space (market scenarios: view: discrete or multidiscrete)");
     q_.bind(q_params_, 0);
     target_.bind(target_params_, 0);
     q_.init_uniform_fan_in(init_rng);
@@ -46,14 +57,18 @@ class Dqn final : public Learner {
     const double epsilon = linear_schedule(config_.start_e, config_.end_e,
                                            config_.exploration_fraction * static_cast<double>(total_steps_),
                                            before);
+    const std::size_t D = branches_.count(), A = branches_.total();
     observations_.assign(ctx.buffers.observations.begin(), ctx.buffers.observations.end());
-    chosen_.resize(E);
+    chosen_.resize(E * D);
     q_.forward_fast(observations_.data(), static_cast<int>(E), q_out_);
+    const float* q = branches_.q_values(q_out_.data(), E, q_now_);
     for (std::size_t i = 0; i < E; ++i)
-      chosen_[i] = ctx.rng.uniform() < epsilon
-                       ? random_valid(ctx, i)
-                       : argmax_valid(q_out_.data() + i * static_cast<std::size_t>(actions_),
-                                      M ? ctx.buffers.action_masks.data() + i * M : nullptr, actions_);
+      for (std::size_t d = 0; d < D; ++d) {
+        const int n = branches_.size(d);
+        const std::uint8_t* mask = M ? ctx.buffers.action_masks.data() + i * M + branches_.offset(d) : nullptr;
+        chosen_[i * D + d] = ctx.rng.uniform() < epsilon ? random_valid(ctx.rng, mask, n)
+                                                         : argmax_valid(q + i * A + branches_.offset(d), mask, n);
+      }
     ctx.envs.step(chosen_, {}, ctx.buffers);
     ctx.global_step += static_cast<std::int64_t>(E);
     for (std::size_t i = 0; i < E; ++i) {
@@ -66,7 +81,7 @@ class Dqn final : public Learner {
       next_mask = ended ? std::span<const std::uint8_t>(all_valid_)
                         : std::span<const std::uint8_t>(ctx.buffers.action_masks).subspan(i * M, M);
       replay_.add(std::span<const float>(observations_).subspan(i * obs_size_, obs_size_), next,
-                  std::span<const std::int32_t>(&chosen_[i], 1), {}, ctx.buffers.rewards[i], ctx.buffers.terminated[i],
+                  std::span<const std::int32_t>(&chosen_[i * D], D), {}, ctx.buffers.rewards[i], ctx.buffers.terminated[i],
                   ctx.buffers.truncated[i], next_mask);
     }
     ctx.after_step();
@@ -100,64 +115,84 @@ class Dqn final : public Learner {
   void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
            std::span<float>) override {
     q_.forward_fast(observation.data(), 1, q_out_);
-    indices[0] = argmax_valid(q_out_.data(), mask.empty() ? nullptr : mask.data(), actions_);
+    const float* q = branches_.q_values(q_out_.data(), 1, q_now_);
+    for (std::size_t d = 0; d < branches_.count(); ++d)
+      indices[d] = argmax_valid(q + branches_.offset(d), mask.empty() ? nullptr : mask.data() + branches_.offset(d),
+                                branches_.size(d));
   }
 
-  std::int32_t random_valid(RunContext& ctx, std::size_t i) {
-    const std::size_t M = ctx.envs.mask_size();
-    const std::uint8_t* mask = ctx.buffers.action_masks.data() + i * M;
+  // A uniform choice among the n choices the mask allows (all n without a mask or when none is).
+  static std::int32_t random_valid(Rng& rng, const std::uint8_t* mask, int n) {
     std::uint32_t valid = 0;
-    for (std::size_t a = 0; a < M; ++a) valid += mask[a];
-    if (valid == 0) return static_cast<std::int32_t>(ctx.rng.below(static_cast<std::uint32_t>(actions_)));
-    std::uint32_t k = ctx.rng.below(valid);
-    for (std::size_t a = 0; a < M; ++a)
-      if (mask[a] && k-- == 0) return static_cast<std::int32_t>(a);
+    if (mask)
+      for (int a = 0; a < n; ++a) valid += mask[a];
+    if (valid == 0) return static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(n)));
+    std::uint32_t k = rng.below(valid);
+    for (int a = 0; a < n; ++a)
+      if (mask[a] && k-- == 0) return a;
     return 0;
   }
 
   // One gradient step on a sampled minibatch, computed by hand (Mlp::forward_trace / backward):
-  // the loss only touches the chosen action's Q value, so ∂loss/∂Q is one number per row.
+  // the loss only touches each head's chosen Q value, so ∂loss/∂Q is one number per row and head.
   void update(RunContext& ctx, bool log) {
     const std::size_t B = static_cast<std::size_t>(config_.batch_size);
-    const auto A = static_cast<std::size_t>(actions_);
+    const std::size_t A = branches_.total(), D = branches_.count(), W = branches_.width();
     replay_.sample(B, ctx.rng, batch_);
     const std::size_t M = batch_.next_masks.size() / B;
     target_.forward_fast(batch_.next_observations.data(), static_cast<int>(B), target_out_);
-    if (config_.double_dqn) q_.forward_fast(batch_.next_observations.data(), static_cast<int>(B), q_out_);
-    const std::vector<float>& q = q_.forward_trace(batch_.observations.data(), static_cast<int>(B), trace_);
-    grad_out_.assign(B * A, 0.0f);
+    const float* target_q = branches_.q_values(target_out_.data(), B, target_q_);
+    const float* online_next_q = nullptr;
+    if (config_.double_dqn) {
+      q_.forward_fast(batch_.next_observations.data(), static_cast<int>(B), q_out_);
+      online_next_q = branches_.q_values(q_out_.data(), B, q_next_);
+    }
+    const float* q = branches_.q_values(q_.forward_trace(batch_.observations.data(), static_cast<int>(B), trace_).data(),
+                                        B, q_now_);
+    grad_out_.assign(B * W, 0.0f);
     double loss = 0, q_sum = 0;
     for (std::size_t i = 0; i < B; ++i) {
-      const std::uint8_t* mask = M ? batch_.next_masks.data() + i * M : nullptr;
-      // The best valid next action: by the online network (double DQN) or the target network.
-      const float* chooser = (config_.double_dqn ? q_out_.data() : target_out_.data()) + i * A;
-      const float next_value = target_out_[i * A + static_cast<std::size_t>(argmax_valid(chooser, mask, actions_))];
+      // Each head's best valid next choice, by the online network (double DQN) or the target network,
+      // valued by the target network; their mean is the next state's value.
+      float next_sum = 0;
+      for (std::size_t d = 0; d < D; ++d) {
+        const std::size_t offset = i * A + branches_.offset(d);
+        const std::uint8_t* mask = M ? batch_.next_masks.data() + i * M + branches_.offset(d) : nullptr;
+        const float* chooser = (config_.double_dqn ? online_next_q : target_q) + offset;
+        next_sum += target_q[offset + static_cast<std::size_t>(argmax_valid(chooser, mask, branches_.size(d)))];
+      }
+      const float next_value = next_sum / static_cast<float>(D);
       const float td_target = batch_.rewards[i] + static_cast<float>(config_.gamma) * next_value * (1 - batch_.terminated[i]);
-      const std::size_t chosen = i * A + static_cast<std::size_t>(batch_.indices[i]);
-      const double error = double{q[chosen]} - td_target;
-      q_sum += q[chosen];
-      if (config_.huber_loss) {  // smooth L1 with β = 1
-        const bool small = std::abs(error) < 1;
-        loss += small ? 0.5 * error * error : std::abs(error) - 0.5;
-        grad_out_[chosen] = static_cast<float>((small ? error : (error > 0 ? 1.0 : -1.0)) / static_cast<double>(B));
-      } else {
-        loss += error * error;
-        grad_out_[chosen] = static_cast<float>(2 * error / static_cast<double>(B));
+      for (std::size_t d = 0; d < D; ++d) {
+        const auto a = static_cast<std::size_t>(batch_.indices[i * D + d]);
+        const float value = q[i * A + branches_.offset(d) + a];
+        const double error = double{value} - td_target;
+        q_sum += value;
+        double g;
+        if (config_.huber_loss) {  // smooth L1 with β = 1
+          const bool small = std::abs(error) < 1;
+          loss += small ? 0.5 * error * error : std::abs(error) - 0.5;
+          g = (small ? error : (error > 0 ? 1.0 : -1.0)) / static_cast<double>(B * D);
+        } else {
+          loss += error * error;
+          g = 2 * error / static_cast<double>(B * D);
+        }
+        branches_.add_gradient(&grad_out_[i * W], d, a, static_cast<float>(g));
       }
     }
-    loss /= static_cast<double>(B);
+    loss /= static_cast<double>(B * D);
     check_finite(loss, "losses/td_loss", ctx.global_step);
     optimizer_.zero_grad();
     q_.backward(batch_.observations.data(), static_cast<int>(B), trace_, grad_out_.data());
     if (config_.max_grad_norm > 0) optimizer_.clip_grad_norm(config_.max_grad_norm);
     optimizer_.step();
-    if (log) ctx.metrics->losses(ctx.global_step, {loss, q_sum / static_cast<double>(B)});
+    if (log) ctx.metrics->losses(ctx.global_step, {loss, q_sum / static_cast<double>(B * D)});
   }
 
   DqnConfig config_;
   ActionShape shape_;
   std::size_t obs_size_;
-  int actions_;
+  ActionBranches branches_;  // one for a Discrete space
   std::int64_t total_steps_;
   Mlp q_, target_;
   FlatParameters q_params_, target_params_;
@@ -167,6 +202,7 @@ class Dqn final : public Learner {
   std::vector<float> observations_;
   std::vector<std::int32_t> chosen_;
   std::vector<float> q_out_, target_out_, grad_out_;
+  std::vector<float> q_now_, q_next_, target_q_;  // Q values computed from the outputs (dueling)
   Mlp::Trace trace_;
   std::vector<std::uint8_t> all_valid_;
 };

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "agents/rl/action_branches.hpp"
 #include "agents/rl/agent_config.hpp"
 #include "agents/rl/distributions.hpp"
 #include "agents/rl/flat_adam.hpp"
@@ -165,6 +166,41 @@ TEST_CASE("The MLP's hand-written backward pass equals autograd's", "[agents][ml
     CHECK((by_hand - pool.grads).abs().max().item<double>() < 1e-5);
     CHECK(pool.grads.abs().max().item<double>() > 0.1);
   }
+}
+
+TEST_CASE("Action branching: one branch is plain DQN; several take the dueling form", "[agents][dqn]") {
+  std::vector<float> scratch;
+  const ActionBranches single({3});
+  CHECK_FALSE(single.dueling());
+  CHECK(single.width() == 3);
+  const std::vector<float> plain = {0.5f, -1.0f, 2.0f};
+  CHECK(single.q_values(plain.data(), 1, scratch) == plain.data());  // the outputs are the Q values
+  std::vector<float> plain_grad(3, 0.0f);
+  single.add_gradient(plain_grad.data(), 0, 2, 0.25f);
+  CHECK(plain_grad == std::vector<float>{0, 0, 0.25f});
+
+  // Two branches of 2 and 3 choices: row = [V, A_1(2), A_2(3)].
+  const ActionBranches two({2, 3});
+  REQUIRE(two.dueling());
+  CHECK(two.total() == 5);
+  CHECK(two.width() == 6);
+  CHECK(two.offset(1) == 2);
+  const std::vector<float> row = {1.0f, 2.0f, 4.0f, 0.0f, 3.0f, 6.0f};
+  const float* q = two.q_values(row.data(), 1, scratch);
+  // Q_1 = 1 + A_1 − 3 = {0, 2}; Q_2 = 1 + A_2 − 3 = {−2, 1, 4}
+  const std::vector<float> expected = {0, 2, -2, 1, 4};
+  for (std::size_t i = 0; i < expected.size(); ++i) CHECK(q[i] == Approx(expected[i]));
+
+  // The gradient of L = 0.5·Q_1(1) + 2·Q_2(0) with respect to the outputs, against autograd.
+  std::vector<float> grad(6, 0.0f);
+  two.add_gradient(grad.data(), 0, 1, 0.5f);
+  two.add_gradient(grad.data(), 1, 0, 2.0f);
+  torch::Tensor outputs = floats(row).requires_grad_(true);
+  const torch::Tensor v = outputs.slice(0, 0, 1), a1 = outputs.slice(0, 1, 3), a2 = outputs.slice(0, 3, 6);
+  const torch::Tensor q1 = v + a1 - a1.mean(), q2 = v + a2 - a2.mean();
+  (0.5 * q1[1] + 2.0 * q2[0]).backward();
+  const torch::Tensor reference = outputs.grad();
+  for (std::size_t i = 0; i < 6; ++i) CHECK(grad[i] == Approx(reference[static_cast<std::int64_t>(i)].item<float>()));
 }
 
 TEST_CASE("SAC's soft targets, continuous and discrete", "[agents][sac]") {
