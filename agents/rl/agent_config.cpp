@@ -101,6 +101,7 @@ std::vector<Field> fields_of(AgentConfig& c) {
            {.key = "exploration_fraction", .real = &d.exploration_fraction, .lo = 0, .hi = 1},
            {.key = "learning_starts", .integer = &d.learning_starts, .lo = 0, .hi = kMaxInt},
            {.key = "train_frequency", .integer = &d.train_frequency, .lo = 1, .hi = kMaxInt},
+           {.key = "n_step", .integer = &d.n_step, .lo = 1, .hi = 255},
            {.key = "double_dqn", .flag = &d.double_dqn},
            {.key = "huber_loss", .flag = &d.huber_loss},
            {.key = "max_grad_norm", .real = &d.max_grad_norm, .lo = 0, .hi = 1e9},

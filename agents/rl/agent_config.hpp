@@ -33,6 +33,7 @@ struct DqnConfig {
   double exploration_fraction = 0.5;
   int learning_starts = 10'000;
   int train_frequency = 10;
+  int n_step = 1;                 // not in dqn.py: n-step returns (Sutton 1988; Rainbow), 1 = dqn.py
   bool double_dqn = false;        // not in dqn.py: van Hasselt et al. 2016, off by default
   bool huber_loss = false;        // dqn.py uses the mean squared error
   double max_grad_norm = 0.0;     // 0 = no clipping, as dqn.py

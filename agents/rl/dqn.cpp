@@ -4,7 +4,10 @@
 // On a MultiDiscrete space it branches (BDQ, action_branches.hpp): one head per component on a
 // shared torso; each component is chosen by its own (ε-)greedy argmax, and one TD target per
 // transition — the reward plus γ times the mean over heads of the next value — is what every head's
-// chosen value regresses to. A market scenario's MultiDiscrete view thus acts on every region in one quarter,
+// chosen value regresses to. Option: n-step returns (`n_step`; Sutton 1988, as in Rainbow): a
+// transition sums n discounted rewards and bootstraps from the state n steps later (fewer at an
+// episode's end), which carries a delayed payoff — an entry or marketing that pays off quarters
+// later — back n steps per update instead of one. A market scenario's MultiDiscrete view thus acts on every region in one quarter,
 // where the Discrete view takes one action a quarter. A Discrete space is the one-branch case:
 // exactly CleanRL's DQN.
 #include <cmath>
@@ -15,6 +18,7 @@
 #include "agents/rl/flat_adam.hpp"
 #include "agents/rl/learner.hpp"
 #include "agents/rl/mlp.hpp"
+#include "agents/rl/n_step_window.hpp"
 #include "agents/rl/replay_buffer.hpp"
 #include "agents/rl/schedule.hpp"
 
@@ -41,6 +45,8 @@ class Dqn final : public Learner {
     if (shape_.box)
       throw std::invalid_argument(
           "DQN needs a Discrete or MultiDiscrete action space (market scenarios: view: discrete or multidiscrete)");
+    for (int k = 0; k <= config_.n_step; ++k)
+      bootstrap_discount_.push_back(static_cast<float>(std::pow(config_.gamma, k)));
     q_.bind(q_params_, 0);
     target_.bind(target_params_, 0);
     q_.init_uniform_fan_in(init_rng);
@@ -80,9 +86,16 @@ class Dqn final : public Learner {
       all_valid_.assign(M, 1);
       next_mask = ended ? std::span<const std::uint8_t>(all_valid_)
                         : std::span<const std::uint8_t>(ctx.buffers.action_masks).subspan(i * M, M);
-      replay_.add(std::span<const float>(observations_).subspan(i * obs_size_, obs_size_), next,
-                  std::span<const std::int32_t>(&chosen_[i * D], D), {}, ctx.buffers.rewards[i], ctx.buffers.terminated[i],
-                  ctx.buffers.truncated[i], next_mask);
+      const auto observation = std::span<const float>(observations_).subspan(i * obs_size_, obs_size_);
+      const auto action = std::span<const std::int32_t>(chosen_).subspan(i * D, D);
+      if (config_.n_step == 1) {
+        replay_.add(observation, next, action, {}, ctx.buffers.rewards[i], ctx.buffers.terminated[i],
+                    ctx.buffers.truncated[i], next_mask);
+        continue;
+      }
+      pending_.resize(E, NStepWindow(static_cast<std::size_t>(config_.n_step), obs_size_, D, config_.gamma));
+      pending_[i].step(observation, action, ctx.buffers.rewards[i], next, ctx.buffers.terminated[i],
+                       ctx.buffers.truncated[i], next_mask, replay_);
     }
     ctx.after_step();
     if (before > config_.learning_starts) {
@@ -99,6 +112,23 @@ class Dqn final : public Learner {
     archive.write("target", target_params_.values);
     optimizer_.save(archive, "adam");
     write_replay(archive, const_cast<ReplayBuffer&>(replay_));
+    if (config_.n_step > 1) {  // the transitions still waiting for their n rewards
+      std::vector<float> observations;
+      std::vector<std::int32_t> actions;
+      std::vector<double> rewards;
+      std::vector<std::int64_t> cursors;
+      for (const NStepWindow& p : pending_) {
+        observations.insert(observations.end(), p.observations.begin(), p.observations.end());
+        actions.insert(actions.end(), p.actions.begin(), p.actions.end());
+        rewards.insert(rewards.end(), p.rewards.begin(), p.rewards.end());
+        cursors.push_back(static_cast<std::int64_t>(p.start));
+        cursors.push_back(static_cast<std::int64_t>(p.count));
+      }
+      write_array(archive, "pending.observations", observations);
+      write_array(archive, "pending.actions", actions);
+      write_array(archive, "pending.rewards", rewards);
+      write_array(archive, "pending.cursors", cursors);
+    }
   }
 
   void load(torch::serialize::InputArchive& archive) override {
@@ -110,6 +140,32 @@ class Dqn final : public Learner {
     target_params_.values.copy_(target);
     optimizer_.load(archive, "adam");
     read_replay(archive, replay_);
+    if (config_.n_step > 1) {
+      std::vector<float> observations;
+      std::vector<std::int32_t> actions;
+      std::vector<double> rewards;
+      std::vector<std::int64_t> cursors;
+      read_array(archive, "pending.observations", observations);
+      read_array(archive, "pending.actions", actions);
+      read_array(archive, "pending.rewards", rewards);
+      read_array(archive, "pending.cursors", cursors);
+      const auto n = static_cast<std::size_t>(config_.n_step);
+      const std::size_t envs = cursors.size() / 2;
+      if (observations.size() != envs * n * obs_size_ || actions.size() != envs * n * branches_.count() ||
+          rewards.size() != envs * n)
+        throw std::runtime_error("checkpoint: the pending n-step transitions do not match the config");
+      pending_.assign(envs, NStepWindow(n, obs_size_, branches_.count(), config_.gamma));
+      for (std::size_t e = 0; e < envs; ++e) {
+        NStepWindow& p = pending_[e];
+        std::copy_n(observations.begin() + static_cast<std::ptrdiff_t>(e * n * obs_size_), n * obs_size_,
+                    p.observations.begin());
+        std::copy_n(actions.begin() + static_cast<std::ptrdiff_t>(e * n * branches_.count()), n * branches_.count(),
+                    p.actions.begin());
+        std::copy_n(rewards.begin() + static_cast<std::ptrdiff_t>(e * n), n, p.rewards.begin());
+        p.start = static_cast<std::size_t>(cursors[2 * e]);
+        p.count = static_cast<std::size_t>(cursors[2 * e + 1]);
+      }
+    }
   }
 
   void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
@@ -162,7 +218,7 @@ class Dqn final : public Learner {
         next_sum += target_q[offset + static_cast<std::size_t>(argmax_valid(chooser, mask, branches_.size(d)))];
       }
       const float next_value = next_sum / static_cast<float>(D);
-      const float td_target = batch_.rewards[i] + static_cast<float>(config_.gamma) * next_value * (1 - batch_.terminated[i]);
+      const float td_target = batch_.rewards[i] + bootstrap_discount_[batch_.steps[i]] * next_value * (1 - batch_.terminated[i]);
       for (std::size_t d = 0; d < D; ++d) {
         const auto a = static_cast<std::size_t>(batch_.indices[i * D + d]);
         const float value = q[i * A + branches_.offset(d) + a];
@@ -202,6 +258,8 @@ class Dqn final : public Learner {
   std::vector<float> observations_;
   std::vector<std::int32_t> chosen_;
   std::vector<float> q_out_, target_out_, grad_out_;
+  std::vector<NStepWindow> pending_;       // per env, when n_step > 1
+  std::vector<float> bootstrap_discount_;  // γ^k for a transition of k rewards
   std::vector<float> q_now_, q_next_, target_q_;  // Q values computed from the outputs (dueling)
   Mlp::Trace trace_;
   std::vector<std::uint8_t> all_valid_;

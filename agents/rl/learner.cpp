@@ -89,6 +89,7 @@ void write_replay(torch::serialize::OutputArchive& archive, ReplayBuffer& replay
   write_array(archive, "replay.rewards", a.rewards, rows);
   write_array(archive, "replay.terminated", a.terminated, rows);
   write_array(archive, "replay.truncated", a.truncated, rows);
+  write_array(archive, "replay.steps", a.steps, rows);
   write_array(archive, "replay.next_masks", a.next_masks, part(a.next_masks));
   write_int(archive, "replay.position", static_cast<std::int64_t>(replay.position()));
   write_int(archive, "replay.full", replay.full());
@@ -109,6 +110,9 @@ void read_replay(torch::serialize::InputArchive& archive, ReplayBuffer& replay) 
   read("replay.rewards", a.rewards);
   read("replay.terminated", a.terminated);
   read("replay.truncated", a.truncated);
+  // Checkpoints written before n-step returns existed have no step counts: every transition is one step.
+  torch::Tensor steps;
+  if (archive.try_read("replay.steps", steps)) read("replay.steps", a.steps);
   read("replay.next_masks", a.next_masks);
   replay.set_cursor(static_cast<std::size_t>(read_int(archive, "replay.position")), read_int(archive, "replay.full") != 0);
 }

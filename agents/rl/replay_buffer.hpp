@@ -2,7 +2,8 @@
 // A ring buffer of transitions for the off-policy agents (DQN, SAC). Terminated and truncated are
 // kept apart: only termination stops bootstrapping; a truncated transition stores the episode's
 // real final observation as its next observation. Sampling is uniform with replacement (as
-// Stable-Baselines3's buffer, which CleanRL uses) and fills reusable batch arrays.
+// Stable-Baselines3's buffer, which CleanRL uses) and fills reusable batch arrays. A transition may
+// sum several rewards (n-step returns): `steps` says how many, so the bootstrap is discounted by γ^steps.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -19,6 +20,7 @@ struct ReplayBatch {
   std::vector<float> rewards;
   std::vector<float> terminated;  // 1.0 or 0.0, ready for (1 − terminated)
   std::vector<float> truncated;
+  std::vector<std::uint8_t> steps;       // rewards summed in the transition (1 for one-step returns)
   std::vector<std::uint8_t> next_masks;  // batch × mask_size (empty without masks)
 };
 
@@ -29,7 +31,7 @@ class ReplayBuffer {
 
   void add(std::span<const float> observation, std::span<const float> next_observation,
            std::span<const std::int32_t> indices, std::span<const float> values, double reward, bool terminated,
-           bool truncated, std::span<const std::uint8_t> next_mask);
+           bool truncated, std::span<const std::uint8_t> next_mask, std::uint8_t steps = 1);
   void sample(std::size_t batch_size, Rng& rng, ReplayBatch& batch) const;
 
   std::size_t size() const { return full_ ? capacity_ : position_; }
@@ -45,6 +47,7 @@ class ReplayBuffer {
     std::vector<float>& rewards;
     std::vector<std::uint8_t>& terminated;
     std::vector<std::uint8_t>& truncated;
+    std::vector<std::uint8_t>& steps;
     std::vector<std::uint8_t>& next_masks;
   };
   Arrays arrays();
@@ -60,7 +63,7 @@ class ReplayBuffer {
   std::vector<std::int32_t> indices_;
   std::vector<float> values_;
   std::vector<float> rewards_;
-  std::vector<std::uint8_t> terminated_, truncated_;
+  std::vector<std::uint8_t> terminated_, truncated_, steps_;
   std::vector<std::uint8_t> next_masks_;
 };
 

@@ -8,6 +8,7 @@
 #include "agents/rl/flat_adam.hpp"
 #include "agents/rl/losses.hpp"
 #include "agents/rl/mlp.hpp"
+#include "agents/rl/n_step_window.hpp"
 #include "agents/rl/replay_buffer.hpp"
 #include "agents/rl/rollout_buffer.hpp"
 #include "agents/rl/schedule.hpp"
@@ -347,6 +348,37 @@ TEST_CASE("The replay buffer wraps around and keeps terminated and truncated apa
     }
   }
   CHECK(seen == std::set<int>{2, 3, 4});  // 0 and 1 were overwritten
+}
+
+TEST_CASE("n-step returns: complete windows enter the replay, an episode's end flushes the rest", "[agents][buffers]") {
+  // n = 3, γ = 0.5; observations 0, 1, 2, …, rewards 1, 2, 4, 8, 16 (r_t = 2^t); the successor of
+  // observation t is t + 1. Episode one: steps 0–3 then truncated; episode two: step 4, terminated.
+  ReplayBuffer buffer(10, 1, 1, 0, 0);
+  NStepWindow window(3, 1, 1, 0.5);
+  for (int t = 0; t < 5; ++t) {
+    const float o = static_cast<float>(t), next = static_cast<float>(t + 1);
+    const std::int32_t a = 10 + t;
+    window.step(std::span<const float>(&o, 1), std::span<const std::int32_t>(&a, 1), std::pow(2.0, t),
+                std::span<const float>(&next, 1), t == 4, t == 3, {}, buffer);
+    if (t == 0) CHECK(buffer.size() == 0);  // waiting for its 3 rewards
+  }
+  REQUIRE(buffer.size() == 5);
+  CHECK(window.count == 0);
+  auto a = buffer.arrays();
+  // Entered in order: s0 (3 steps, after t = 2), then at the truncation s1 (3), s2 (2), s3 (1), then s4.
+  const std::vector<float> obs = {0, 1, 2, 3, 4}, next = {3, 4, 4, 4, 5};
+  const std::vector<float> rewards = {1 + 0.5f * 2 + 0.25f * 4, 2 + 0.5f * 4 + 0.25f * 8, 4 + 0.5f * 8, 8, 16};
+  const std::vector<std::uint8_t> steps = {3, 3, 2, 1, 1}, truncated = {0, 1, 1, 1, 0}, terminated = {0, 0, 0, 0, 1};
+  for (std::size_t i = 0; i < 5; ++i) {
+    INFO("transition " << i);
+    CHECK(a.observations[i] == obs[i]);
+    CHECK(a.indices[i] == 10 + static_cast<int>(i));
+    CHECK(a.next_observations[i] == next[i]);
+    CHECK(a.rewards[i] == Approx(rewards[i]));
+    CHECK(a.steps[i] == steps[i]);
+    CHECK(a.truncated[i] == truncated[i]);
+    CHECK(a.terminated[i] == terminated[i]);
+  }
 }
 
 TEST_CASE("Schedules: linear ε and CleanRL's every-N test for counters that jump", "[agents][schedule]") {

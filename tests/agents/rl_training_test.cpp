@@ -81,11 +81,11 @@ TEST_CASE("A killed and resumed run ends exactly as an uninterrupted one", "[age
                  "checkpoint_interval: 300\n",
                  false, "dqn");
   }
-  SECTION("branching DQN on a market scenario") {
+  SECTION("branching DQN with n-step returns on a market scenario") {  // checkpoints mid-episode
     check_resume(Algorithm::kDqn, std::string(EXPANSE_SOURCE_DIR) + "/scenarios/tiny.yaml", 400, 300,
-                 "view: multidiscrete\nlearning_starts: 50\nbuffer_size: 200\ntrain_frequency: 2\nbatch_size: 8\n"
-                 "target_network_frequency: 20\nhidden: [16, 16]\ncheckpoint_interval: 100\n",
-                 false, "dqn-branching");
+                 "view: multidiscrete\nn_step: 3\nlearning_starts: 50\nbuffer_size: 200\ntrain_frequency: 2\n"
+                 "batch_size: 8\ntarget_network_frequency: 20\nhidden: [16, 16]\ncheckpoint_interval: 105\n",
+                 false, "dqn-branching-n-step");
   }
   SECTION("SAC") {
     check_resume(Algorithm::kSac, "pendulum-v1", 600, 500,
