@@ -7,6 +7,7 @@
 
 #include "agents/baselines/market_policy.hpp"
 #include "cli/command.hpp"
+#include "cli/market_episodes.hpp"
 #include "env/market/kpi.hpp"
 #include "env/market/market_env.hpp"
 #include "env/util/atomic_file.hpp"
@@ -53,12 +54,16 @@ class SimCommand final : public Command {
 
     const Scenario scenario = load_scenario_argument(vm["scenario"].as<std::string>());
     MarketEnv env(std::make_shared<const MarketSpec>(scenario), view);
-    const std::string csv = simulate(env, *policy, episodes, seed, !out_path.empty());
-    if (!out_path.empty()) write_file_atomically(out_path, csv);
+    const MarketEpisodes run = run_market_episodes(
+        env,
+        [&](const MarketEnv& e, std::span<const float>, std::span<const std::uint8_t>, std::span<std::int32_t> indices,
+            std::span<float> values) { policy->act(e, indices, values); },
+        [&](std::uint64_t policy_seed) { policy->reset(policy_seed); }, episodes, seed, !out_path.empty());
+    if (!out_path.empty()) write_file_atomically(out_path, run.trajectory_csv);
 
     std::printf("scenario %s, policy %s, view %s, %d episodes, seed %llu\n\n", scenario.name.c_str(),
                 policy_name.c_str(), to_string(view), episodes, static_cast<unsigned long long>(seed));
-    std::fputs(format_kpi_summary(kpis_).c_str(), stdout);
+    std::fputs(format_kpi_summary(run.kpis).c_str(), stdout);
     if (!out_path.empty()) std::printf("\ntrajectory: %s\n", out_path.c_str());
     return kOk;
   }
@@ -67,59 +72,14 @@ class SimCommand final : public Command {
   static po::options_description options() {
     po::options_description o("options");
     o.add_options()("policy", po::value<std::string>()->default_value("random"),
-                    "random (uniform over valid actions) or hold")("episodes", po::value<int>()->default_value(10),
-                                                                   "number of episodes")(
+                    "a baseline: random, hold, greedy-roi, uppsala, partner-greedy or planner")(
+        "episodes", po::value<int>()->default_value(10), "number of episodes")(
         "seed", po::value<std::string>()->default_value("1"), "seed of the episodes and of the random policy")(
         "view", po::value<std::string>()->default_value("discrete"), "action view: discrete, multidiscrete or box")(
         "out", po::value<std::string>(), "write the per-quarter trajectory to this CSV file");
     return o;
   }
 
-  std::string simulate(MarketEnv& env, MarketPolicy& policy, int episodes, std::uint64_t seed, bool trajectory) {
-    const MarketSpec& spec = env.spec();
-    std::vector<float> obs(env.observation_size());
-    std::vector<std::int32_t> indices(is_box(env.action_space()) ? 0 : flat_size(env.action_space()));
-    std::vector<float> values(is_box(env.action_space()) ? flat_size(env.action_space()) : 0);
-    std::ostringstream csv;
-    csv.precision(10);
-    if (trajectory) {
-      csv << "episode,t,action,invalid,reward,cash,revenue,costs,profit,events";
-      for (const auto& r : spec.scenario().regions) csv << ",mode_" << r.country.id;
-      for (const auto& r : spec.scenario().regions) csv << ",adopters_" << r.country.id;
-      csv << "\n";
-    }
-    kpis_.clear();
-    for (int e = 0; e < episodes; ++e) {
-      policy.reset(derive_seed(seed ^ 0x9011C7ULL, static_cast<std::uint64_t>(e)));
-      env.reset(derive_seed(seed, static_cast<std::uint64_t>(e)), obs);
-      KpiTracker tracker;
-      tracker.begin(env);
-      bool done = false;
-      while (!done) {
-        policy.act(env, indices, values);
-        const Action action{indices, values};
-        const std::string described = trajectory ? env.describe_action(action) : std::string();
-        const StepResult r = env.step(action, obs);
-        tracker.record(env, r);
-        done = r.terminated || r.truncated;
-        if (!trajectory) continue;
-        const QuarterReport& q = env.last_quarter();
-        csv << e << ',' << q.quarter << ',' << described << ',' << r.invalid_action << ',' << r.reward << ',' << q.cash
-            << ',' << q.revenue << ',' << q.costs << ',' << q.profit << ',' << describe_events(r.events);
-        for (std::size_t i = 0; i < spec.region_count(); ++i) csv << ',' << to_string(env.mode(i));
-        for (std::size_t i = 0; i < spec.region_count(); ++i) {
-          double n = 0;
-          for (std::size_t k = 0; k < spec.product_count(); ++k) n += env.adopters(i, k);
-          csv << ',' << n;
-        }
-        csv << '\n';
-      }
-      kpis_.push_back(tracker.finish(env));
-    }
-    return csv.str();
-  }
-
-  std::vector<EpisodeKpis> kpis_;
 };
 
 }  // namespace

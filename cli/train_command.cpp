@@ -8,6 +8,10 @@
 
 #include "agents/rl/training.hpp"
 #include "cli/command.hpp"
+#include "cli/market_episodes.hpp"
+#include "env/market/kpi.hpp"
+#include "env/market/market_env.hpp"
+#include "env/util/atomic_file.hpp"
 #include "env/util/user_error.hpp"
 
 namespace expanse::cli {
@@ -104,9 +108,11 @@ class EvalCommand final : public Command {
   std::string synopsis() const override { return "evaluate a trained policy (a train run directory)"; }
   std::string usage() const override {
     std::ostringstream out;
-    out << "usage: expanse eval DIR [--episodes N] [--seed S]\n\n"
+    out << "usage: expanse eval DIR [--episodes N] [--seed S] [--out FILE.csv]\n\n"
            "Runs the policy saved in DIR (by `expanse train`) deterministically for N episodes seeded\n"
-           "from S and prints every return and their mean.\n\n"
+           "from S and prints every return and their mean. On a market scenario it also prints the KPI\n"
+           "summary (the discounted return there is the experiment runner's score) and with --out writes\n"
+           "one CSV row per quarter, as `expanse sim` does.\n\n"
         << options();
     return out.str();
   }
@@ -122,7 +128,12 @@ class EvalCommand final : public Command {
     if (!vm.count("dir")) throw po::error("name the run directory");
     const int episodes = vm["episodes"].as<int>();
     if (episodes <= 0) throw po::error("--episodes must be positive");
+    const std::string out_path = vm.count("out") ? vm["out"].as<std::string>() : "";
     auto policy = agents::load_trained_policy(vm["dir"].as<std::string>());
+    const auto* market = dynamic_cast<const MarketEnv*>(&policy->env());
+    if (!out_path.empty() && !market)
+      throw po::error("--out writes a market scenario's quarters; " + vm["dir"].as<std::string>() + " was trained on " +
+                      policy->env().name());
     const std::vector<double> returns = agents::evaluate_policy(*policy, episodes, seed_option(vm));
     double mean = std::accumulate(returns.begin(), returns.end(), 0.0) / static_cast<double>(returns.size());
     double squares = 0;
@@ -132,6 +143,17 @@ class EvalCommand final : public Command {
     }
     std::printf("mean return %.4f ± %.4f over %d episodes\n", mean, std::sqrt(squares / static_cast<double>(episodes)),
                 episodes);
+    if (market) {
+      MarketEnv env(*market);
+      const MarketEpisodes run = run_market_episodes(
+          env,
+          [&](const MarketEnv&, std::span<const float> obs, std::span<const std::uint8_t> mask,
+              std::span<std::int32_t> indices, std::span<float> values) { policy->act(obs, mask, indices, values); },
+          {}, episodes, seed_option(vm), !out_path.empty());
+      if (!out_path.empty()) write_file_atomically(out_path, run.trajectory_csv);
+      std::printf("\n%s", format_kpi_summary(run.kpis).c_str());
+      if (!out_path.empty()) std::printf("\ntrajectory: %s\n", out_path.c_str());
+    }
     return kOk;
   }
 
@@ -139,7 +161,8 @@ class EvalCommand final : public Command {
   static po::options_description options() {
     po::options_description o("options");
     o.add_options()("episodes", po::value<int>()->default_value(10), "episodes to run")(
-        "seed", po::value<std::string>()->default_value("1000"), "seed of the evaluation episodes");
+        "seed", po::value<std::string>()->default_value("1000"), "seed of the evaluation episodes")(
+        "out", po::value<std::string>(), "market scenarios: write the per-quarter trajectory to this CSV file");
     return o;
   }
 };
