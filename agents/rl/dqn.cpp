@@ -4,12 +4,12 @@
 // On a MultiDiscrete space it branches (BDQ, action_branches.hpp): one head per component on a
 // shared torso; each component is chosen by its own (ε-)greedy argmax, and one TD target per
 // transition — the reward plus γ times the mean over heads of the next value — is what every head's
-// chosen value regresses to. Option: n-step returns (`n_step`; Sutton 1988, as in Rainbow): a
-// transition sums n discounted rewards and bootstraps from the state n steps later (fewer at an
-// episode's end), which carries a delayed payoff — an entry or marketing that pays off quarters
-// later — back n steps per update instead of one. A market scenario's MultiDiscrete view thus acts on every region in one quarter,
-// where the Discrete view takes one action a quarter. A Discrete space is the one-branch case:
-// exactly CleanRL's DQN.
+// chosen value regresses to. A market scenario's MultiDiscrete view thus acts on every region in one
+// quarter, where the Discrete view takes one action a quarter. A Discrete space is the one-branch
+// case: exactly CleanRL's DQN.
+// Option: n-step returns (`n_step`; Sutton 1988, as in Rainbow): a transition sums n discounted
+// rewards and bootstraps from the state n steps later (fewer at an episode's end), which carries a
+// delayed payoff back n steps per update instead of one.
 #include <cmath>
 #include <stdexcept>
 
