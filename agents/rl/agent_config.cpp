@@ -167,6 +167,9 @@ void read_agent_config(const YAML::Node& node, const std::string& path, Diagnost
   }
   const int view = map.choice("view", {"discrete", "multidiscrete", "box"});
   if (view >= 0) config.view = std::vector<std::string>{"discrete", "multidiscrete", "box"}[view];
+  if (view == 2 && config.algorithm == Algorithm::kDqn)
+    diagnostics.add(map.child("view").Mark(), map.path("view"),
+                    "DQN acts in the discrete or multidiscrete view (SAC and PPO take box)");
   for (const Field& f : fields_of(config)) {
     if (f.real) map.number(f.key, *f.real, f.lo, f.hi);
     if (f.integer) map.integer(f.key, *f.integer, static_cast<int>(f.lo), static_cast<int>(f.hi));

@@ -130,7 +130,7 @@ TEST_CASE("Every algorithm trains on a market scenario in the views it supports"
   }
   SECTION("DQN refuses a Box view with a clear message") {
     CHECK_THROWS_WITH(train(request(Algorithm::kDqn, tiny, 100, "view: box\n", fresh_dir("dqn-box"), false)),
-                      Catch::Contains("Discrete or MultiDiscrete"));
+                      Catch::Contains("view: DQN acts in the discrete or multidiscrete view"));
   }
 }
 
