@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates docs/results.md, the project's own results: runs the experiments (by default
 # configs/tiny.yaml, configs/tiny-dqn-branching.yaml, configs/quickstart.yaml,
-# configs/asia-pacific.yaml and configs/world.yaml — the last two take 20 minutes and more than an
-# hour on 2 cores), then writes each one's tables, seeds and command into the file.
+# configs/asia-pacific.yaml and configs/world.yaml — the last two take about 20 minutes and 2 hours
+# on 2 cores), then writes each one's tables, seeds and command into the file.
 # Finished runs are kept: re-running resumes. Usage: scripts/reproduce.sh [EXPERIMENT.yaml...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
