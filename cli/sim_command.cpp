@@ -7,8 +7,8 @@
 
 #include "agents/baselines/market_policy.hpp"
 #include "cli/command.hpp"
-#include "cli/market_episodes.hpp"
 #include "env/market/kpi.hpp"
+#include "env/market/market_episodes.hpp"
 #include "env/market/market_env.hpp"
 #include "env/util/atomic_file.hpp"
 #include "env/util/rng.hpp"
@@ -54,7 +54,7 @@ class SimCommand final : public Command {
 
     const Scenario scenario = load_scenario_argument(vm["scenario"].as<std::string>());
     MarketEnv env(std::make_shared<const MarketSpec>(scenario), view);
-    const MarketEpisodes run = run_market_episodes(
+    const SimulatedEpisodes run = simulate_episodes(
         env,
         [&](const MarketEnv& e, std::span<const float>, std::span<const std::uint8_t>, std::span<std::int32_t> indices,
             std::span<float> values) { policy->act(e, indices, values); },

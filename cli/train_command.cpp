@@ -8,8 +8,8 @@
 
 #include "agents/rl/training.hpp"
 #include "cli/command.hpp"
-#include "cli/market_episodes.hpp"
 #include "env/market/kpi.hpp"
+#include "env/market/market_episodes.hpp"
 #include "env/market/market_env.hpp"
 #include "env/util/atomic_file.hpp"
 #include "env/util/user_error.hpp"
@@ -145,7 +145,7 @@ class EvalCommand final : public Command {
                 episodes);
     if (market) {
       MarketEnv env(*market);
-      const MarketEpisodes run = run_market_episodes(
+      const SimulatedEpisodes run = simulate_episodes(
           env,
           [&](const MarketEnv&, std::span<const float> obs, std::span<const std::uint8_t> mask,
               std::span<std::int32_t> indices, std::span<float> values) { policy->act(obs, mask, indices, values); },

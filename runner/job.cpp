@@ -7,6 +7,7 @@
 #include "agents/baselines/market_policy.hpp"
 #include "agents/rl/training.hpp"
 #include "env/market/kpi.hpp"
+#include "env/market/market_episodes.hpp"
 #include "env/market/scenario_loader.hpp"
 #include "env/util/atomic_file.hpp"
 #include "env/util/user_error.hpp"
@@ -38,47 +39,31 @@ class PlanPolicy final : public MarketPolicy {
   EntryPlan plan_;
 };
 
-using Actor = std::function<void(const MarketEnv& env, std::span<const float> observation,
-                                 std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
-                                 std::span<float> values)>;
-
 // Every policy meets the env here, on the same episode seeds (common random numbers).
-void evaluate(MarketEnv& env, const Actor& act, const std::function<void(std::uint64_t)>& reset_policy,
+void evaluate(MarketEnv& env, const MarketActor& act, const std::function<void(std::uint64_t)>& reset_policy,
               const Experiment& experiment, std::uint64_t job_seed, const fs::path& dir) {
-  std::vector<float> obs(env.observation_size());
-  std::vector<std::uint8_t> mask(mask_size(env.action_space()));
-  std::vector<std::int32_t> indices(is_box(env.action_space()) ? 0 : flat_size(env.action_space()));
-  std::vector<float> values(is_box(env.action_space()) ? flat_size(env.action_space()) : 0);
   const MarketSpec& spec = env.spec();
   std::ostringstream csv, timeline;
   csv.precision(10);
   csv << kEvaluationHeader << "\n";
   timeline << "quarter,region,mode\n";
-  for (int n = 0; n < experiment.eval_episodes; ++n) {
-    const std::uint64_t episode_seed = derive_seed(experiment.eval_seed, static_cast<std::uint64_t>(n));
-    reset_policy(derive_seed(job_seed, static_cast<std::uint64_t>(n)));
-    env.reset(episode_seed, obs);
-    KpiTracker tracker;
-    tracker.begin(env);
-    std::vector<Mode> modes(spec.region_count(), Mode::kNone);
-    for (bool done = false; !done;) {
-      if (!mask.empty()) env.action_mask(mask);
-      act(env, obs, mask, indices, values);
-      const int quarter = env.quarter();
-      const StepResult r = env.step(Action{indices, values}, obs);
-      tracker.record(env, r);
-      done = r.terminated || r.truncated;
-      if (n != 0) continue;  // the timeline shows the first evaluation episode
-      for (std::size_t i = 0; i < spec.region_count(); ++i)
-        if (env.mode(i) != modes[i]) {
-          modes[i] = env.mode(i);
-          timeline << quarter << ',' << spec.scenario().regions[i].country.id << ',' << to_string(modes[i]) << '\n';
-        }
-    }
-    if (n == 0) timeline << env.quarter() << ",,end\n";  // the episode's length, for the figure's axis
-    const EpisodeKpis k = tracker.finish(env);
-    csv << n << ',' << episode_seed << ',' << k.discounted_return << ',' << k.npv << ',' << k.revenue << ','
-        << k.profit << ',' << k.lowest_cash << ',' << k.payback_quarter << ',' << k.bankrupt << ','
+  std::vector<Mode> modes(spec.region_count(), Mode::kNone);
+  // The timeline shows the first evaluation episode: each change of a region's mode, then its end.
+  const auto record_modes = [&](int episode, int quarter, const StepResult& r) {
+    if (episode != 0) return;
+    for (std::size_t i = 0; i < spec.region_count(); ++i)
+      if (env.mode(i) != modes[i]) {
+        modes[i] = env.mode(i);
+        timeline << quarter << ',' << spec.scenario().regions[i].country.id << ',' << to_string(modes[i]) << '\n';
+      }
+    if (r.terminated || r.truncated) timeline << env.quarter() << ",,end\n";  // the length, for the figure's axis
+  };
+  const std::vector<EpisodeKpis> kpis = run_market_episodes(env, act, reset_policy, experiment.eval_episodes,
+                                                            {experiment.eval_seed, job_seed}, record_modes);
+  for (std::size_t n = 0; n < kpis.size(); ++n) {
+    const EpisodeKpis& k = kpis[n];
+    csv << n << ',' << derive_seed(experiment.eval_seed, n) << ',' << k.discounted_return << ',' << k.npv << ','
+        << k.revenue << ',' << k.profit << ',' << k.lowest_cash << ',' << k.payback_quarter << ',' << k.bankrupt << ','
         << k.regions_by_mode[static_cast<std::size_t>(Mode::kPilot)] << ','
         << k.regions_by_mode[static_cast<std::size_t>(Mode::kPartner)] << ','
         << k.regions_by_mode[static_cast<std::size_t>(Mode::kSubsidiary)] << ',' << k.market_share << ','
