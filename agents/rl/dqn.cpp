@@ -40,7 +40,7 @@ class Dqn final : public Learner {
         q_params_(q_.parameter_count()),
         target_params_(target_.parameter_count()),
         optimizer_(q_params_, config.learning_rate),
-        replay_(static_cast<std::size_t>(config.buffer_size), obs_size_, branches_.count(), 0,
+        replay_(replay_capacity(config.buffer_size, total_steps, config.num_envs), obs_size_, branches_.count(), 0,
                 mask_size(prototype.action_space())) {
     if (shape_.box)
       throw std::invalid_argument(

@@ -34,9 +34,13 @@ std::unique_ptr<Learner> make_learner(const AgentConfig& config, const Env& prot
   switch (config.algorithm) {
     case Algorithm::kDqn: return make_dqn(config.dqn, prototype, total_steps, init_rng);
     case Algorithm::kPpo: return make_ppo(config.ppo, prototype, total_steps, init_rng);
-    case Algorithm::kSac: return make_sac(config.sac, prototype, init_rng);
+    case Algorithm::kSac: return make_sac(config.sac, prototype, total_steps, init_rng);
   }
   return nullptr;
+}
+
+std::size_t replay_capacity(int buffer_size, std::int64_t total_steps, int num_envs) {
+  return static_cast<std::size_t>(std::min<std::int64_t>(buffer_size, std::max<std::int64_t>(1, total_steps + num_envs)));
 }
 
 torch::Tensor as_tensor(std::vector<float>& values, std::vector<std::int64_t> shape) {
@@ -82,15 +86,15 @@ void write_replay(torch::serialize::OutputArchive& archive, ReplayBuffer& replay
   const std::size_t rows = replay.size(), capacity = replay.capacity();
   auto a = replay.arrays();
   auto part = [&](const auto& v) { return v.size() / capacity * rows; };
-  write_array(archive, "replay.obs", a.observations, part(a.observations));
-  write_array(archive, "replay.next_obs", a.next_observations, part(a.next_observations));
-  write_array(archive, "replay.indices", a.indices, part(a.indices));
-  write_array(archive, "replay.values", a.values, part(a.values));
-  write_array(archive, "replay.rewards", a.rewards, rows);
-  write_array(archive, "replay.terminated", a.terminated, rows);
-  write_array(archive, "replay.truncated", a.truncated, rows);
-  write_array(archive, "replay.steps", a.steps, rows);
-  write_array(archive, "replay.next_masks", a.next_masks, part(a.next_masks));
+  write_array_in_place(archive, "replay.obs", a.observations, part(a.observations));
+  write_array_in_place(archive, "replay.next_obs", a.next_observations, part(a.next_observations));
+  write_array_in_place(archive, "replay.indices", a.indices, part(a.indices));
+  write_array_in_place(archive, "replay.values", a.values, part(a.values));
+  write_array_in_place(archive, "replay.rewards", a.rewards, rows);
+  write_array_in_place(archive, "replay.terminated", a.terminated, rows);
+  write_array_in_place(archive, "replay.truncated", a.truncated, rows);
+  write_array_in_place(archive, "replay.steps", a.steps, rows);
+  write_array_in_place(archive, "replay.next_masks", a.next_masks, part(a.next_masks));
   write_int(archive, "replay.position", static_cast<std::int64_t>(replay.position()));
   write_int(archive, "replay.full", replay.full());
 }

@@ -73,7 +73,13 @@ std::unique_ptr<Learner> make_dqn(const DqnConfig& config, const Env& prototype,
                                   Rng& init_rng);
 std::unique_ptr<Learner> make_ppo(const PpoConfig& config, const Env& prototype, std::int64_t total_steps,
                                   Rng& init_rng);
-std::unique_ptr<Learner> make_sac(const SacConfig& config, const Env& prototype, Rng& init_rng);
+std::unique_ptr<Learner> make_sac(const SacConfig& config, const Env& prototype, std::int64_t total_steps,
+                                  Rng& init_rng);
+
+// The rows a replay buffer needs: `buffer_size`, or fewer when the run stores fewer transitions
+// (at most total_steps + num_envs − 1). The ring then never wraps either way, so results are the
+// same, but a 30k-step SAC run on world no longer holds a 1M-row (8 GB) buffer.
+std::size_t replay_capacity(int buffer_size, std::int64_t total_steps, int num_envs);
 
 // Tensor views of plain arrays (no copy; the arrays must outlive the tensor's use).
 torch::Tensor as_tensor(std::vector<float>& values, std::vector<std::int64_t> shape);
@@ -97,7 +103,16 @@ void read_array(torch::serialize::InputArchive& archive, const std::string& key,
   if (t.scalar_type() != torch::CppTypeToScalarType<T>::value) throw std::runtime_error("checkpoint: " + key + " has the wrong type");
   v.assign(t.data_ptr<T>(), t.data_ptr<T>() + t.numel());
 }
-// A replay buffer's filled part (a 1M-transition buffer early in training is mostly empty).
+// Like write_array, without the copy: the archive refers to v, which must not change before the
+// archive is saved. For the replay buffer, the largest array a checkpoint holds.
+template <typename T>
+void write_array_in_place(torch::serialize::OutputArchive& archive, const std::string& key, const std::vector<T>& v,
+                          std::size_t count) {
+  const auto n = static_cast<std::int64_t>(std::min(count, v.size()));
+  archive.write(key, torch::from_blob(const_cast<T*>(v.data()), {n}, torch::CppTypeToScalarType<T>::value));
+}
+// A replay buffer's filled part (a 1M-transition buffer early in training is mostly empty), written
+// in place: the buffer outlives the archive.
 void write_replay(torch::serialize::OutputArchive& archive, ReplayBuffer& replay);
 void read_replay(torch::serialize::InputArchive& archive, ReplayBuffer& replay);
 void write_int(torch::serialize::OutputArchive& archive, const std::string& key, std::int64_t value);

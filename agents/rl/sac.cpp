@@ -22,7 +22,7 @@ namespace {
 
 class Sac final : public Learner {
  public:
-  Sac(const SacConfig& config, const Env& prototype, Rng& init_rng)
+  Sac(const SacConfig& config, const Env& prototype, std::int64_t total_steps, Rng& init_rng)
       : config_(config),
         shape_(prototype.action_space()),
         discrete_(!shape_.box),
@@ -42,8 +42,8 @@ class Sac final : public Learner {
         actor_optimizer_(actor_params_, config.policy_lr, config.adam_eps),
         q_optimizer_(q_params_, config.q_lr, config.adam_eps),
         alpha_optimizer_(log_alpha_params_, config.q_lr, config.adam_eps),
-        replay_(static_cast<std::size_t>(config.buffer_size), obs_size_, shape_.index_size(), shape_.value_size(),
-                mask_size_) {
+        replay_(replay_capacity(config.buffer_size, total_steps, 1), obs_size_, shape_.index_size(),
+                shape_.value_size(), mask_size_) {
     if (!shape_.box && shape_.nvec.size() != 1)
       throw std::invalid_argument("SAC takes Box actions or, in its discrete variant, a Discrete space (not MultiDiscrete)");
     actor_.bind(actor_params_, 0);
@@ -401,8 +401,9 @@ class Sac final : public Learner {
 
 }  // namespace
 
-std::unique_ptr<Learner> make_sac(const SacConfig& config, const Env& prototype, Rng& init_rng) {
-  return std::make_unique<Sac>(config, prototype, init_rng);
+std::unique_ptr<Learner> make_sac(const SacConfig& config, const Env& prototype, std::int64_t total_steps,
+                                  Rng& init_rng) {
+  return std::make_unique<Sac>(config, prototype, total_steps, init_rng);
 }
 
 }  // namespace expanse::agents

@@ -6,6 +6,7 @@
 #include "agents/rl/agent_config.hpp"
 #include "agents/rl/distributions.hpp"
 #include "agents/rl/flat_adam.hpp"
+#include "agents/rl/learner.hpp"
 #include "agents/rl/losses.hpp"
 #include "agents/rl/mlp.hpp"
 #include "agents/rl/n_step_window.hpp"
@@ -348,6 +349,27 @@ TEST_CASE("The replay buffer wraps around and keeps terminated and truncated apa
     }
   }
   CHECK(seen == std::set<int>{2, 3, 4});  // 0 and 1 were overwritten
+}
+
+TEST_CASE("A replay buffer sized to the run's transitions samples as the full-size one does", "[agents][buffers]") {
+  CHECK(replay_capacity(1'000'000, 30'000, 1) == 30'001);
+  CHECK(replay_capacity(10'000, 500'000, 1) == 10'000);
+  CHECK(replay_capacity(100, 98, 4) == 100);
+  const std::int64_t steps = 40;
+  ReplayBuffer sized(replay_capacity(1'000'000, steps, 1), 1, 1, 0, 0), large(1'000'000, 1, 1, 0, 0);
+  Rng rng_sized(9), rng_large(9);
+  ReplayBatch batch_sized, batch_large;
+  for (std::int64_t i = 0; i < steps; ++i) {
+    const float o = static_cast<float>(i);
+    const std::int32_t a = static_cast<std::int32_t>(i % 3);
+    for (ReplayBuffer* b : {&sized, &large})
+      b->add(std::span<const float>(&o, 1), std::span<const float>(&o, 1), std::span<const std::int32_t>(&a, 1), {},
+             static_cast<double>(i), false, false, {});
+    REQUIRE(sized.size() == large.size());
+    sized.sample(8, rng_sized, batch_sized);
+    large.sample(8, rng_large, batch_large);
+    CHECK(batch_sized.observations == batch_large.observations);
+  }
 }
 
 TEST_CASE("n-step returns: complete windows enter the replay, an episode's end flushes the rest", "[agents][buffers]") {
