@@ -6,11 +6,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <fcntl.h>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <thread>
@@ -20,6 +22,7 @@
 #include "env/util/user_error.hpp"
 #include "runner/aggregate.hpp"
 #include "runner/job.hpp"
+#include "runner/job_inputs.hpp"
 
 extern char** environ;
 
@@ -81,6 +84,62 @@ std::string last_line(const fs::path& log) {
   return last;
 }
 
+// A run whose inputs changed since it ran (another version of the experiment) moves to
+// results/NAME/superseded/TIME/ and runs again; a learner whose training inputs are unchanged keeps
+// its training and is only evaluated again. Nothing is deleted.
+void set_aside_changed_runs(const fs::path& results, const std::optional<Experiment>& previous, const Experiment& e,
+                            const std::vector<Job>& jobs, std::ostream& out) {
+  // Runs from before inputs.yaml existed get it from the snapshot of the version they ran with.
+  if (previous)
+    for (const Job& job : jobs_of(*previous)) {
+      const fs::path dir = job_dir(results, *previous, job);
+      if (fs::exists(dir) && !read_job_inputs(dir)) write_job_inputs(dir, job_inputs(*previous, job));
+    }
+  fs::path superseded;
+  auto set_aside = [&](const fs::path& dir, const std::vector<std::string>& files) {
+    if (superseded.empty()) {
+      const std::time_t now = std::time(nullptr);
+      char stamp[32], name[48];
+      std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", std::gmtime(&now));
+      superseded = results / "superseded" / stamp;
+      for (int n = 2; fs::exists(superseded); ++n) {
+        std::snprintf(name, sizeof name, "%s-%d", stamp, n);
+        superseded = results / "superseded" / name;
+      }
+    }
+    const fs::path target = superseded / fs::relative(dir, results);
+    fs::create_directories(files.empty() ? target.parent_path() : target);
+    if (files.empty()) {
+      fs::rename(dir, target);
+      return;
+    }
+    for (const std::string& f : files)
+      if (fs::exists(dir / f)) fs::rename(dir / f, target / f);
+    fs::copy_file(dir / "inputs.yaml", target / "inputs.yaml");
+  };
+  std::size_t rerun = 0, reevaluated = 0;
+  for (const Job& job : jobs) {
+    const fs::path dir = job_dir(results, e, job);
+    const JobInputs inputs = job_inputs(e, job);
+    if (fs::exists(dir)) {
+      const std::optional<JobInputs> before = read_job_inputs(dir);
+      if (!before || before->training != inputs.training) {
+        set_aside(dir, {});
+        ++rerun;
+      } else if (before->evaluation != inputs.evaluation && job_done(dir)) {
+        set_aside(dir, {"evaluation.csv", "timeline.csv"});
+        ++reevaluated;
+      }
+    }
+    write_job_inputs(dir, inputs);
+  }
+  if (rerun + reevaluated == 0) return;
+  out << "the experiment changed since its last run:";
+  if (rerun > 0) out << " " << rerun << " run(s) start again;";
+  if (reevaluated > 0) out << " " << reevaluated << " run(s) are evaluated again, their trained agents kept;";
+  out << " the earlier results are in " << superseded.string() << "\n";
+}
+
 }  // namespace
 
 void run_job_process(const fs::path& results_dir, std::size_t index) {
@@ -99,13 +158,15 @@ int run_experiment(const std::string& experiment_file, const RunOptions& options
   std::string snapshot = read_text_file(experiment_file);
   const fs::path snapshot_file = results / "experiment.yaml";
   const fs::path source_file = results / "experiment.source.yaml";
+  std::optional<Experiment> previous;
   if (fs::exists(source_file)) {
-    // The same experiment: equal as YAML (comments and layout may have been edited since).
-    const auto canonical = [](const std::string& text) { return YAML::Dump(YAML::Load(text)); };
-    if (canonical(read_text_file(source_file)) != canonical(snapshot))
-      throw UserError(Diagnostic{experiment_file, 0, 0, "name",
-                                 "results/" + e.name + " holds a run of a different version of this experiment; "
-                                 "rename the experiment or move that directory away (nothing was changed)"});
+    // Read before the new snapshot replaces it: it names the inputs of runs from before inputs.yaml.
+    try {
+      previous = load_experiment_text(read_text_file(snapshot_file), snapshot_file.string(),
+                                      (results / "scenarios").string());
+    } catch (const std::exception&) {
+      // An unreadable snapshot: runs without inputs.yaml are set aside below.
+    }
     out << "resuming " << results.string() << "\n";
   }
   fs::create_directories(results / "scenarios");
@@ -127,6 +188,7 @@ int run_experiment(const std::string& experiment_file, const RunOptions& options
   write_file_atomically(source_file.string(), snapshot);
 
   const std::vector<Job> jobs = jobs_of(e);
+  set_aside_changed_runs(results, previous, e, jobs, out);
   std::vector<std::size_t> pending;
   double total_weight = 0, done_weight = 0;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
