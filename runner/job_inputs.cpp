@@ -2,57 +2,18 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <utility>
 #include <vector>
 
 #include "env/util/atomic_file.hpp"
 #include "env/util/text_file.hpp"
+#include "env/util/yaml_reader.hpp"
 
 namespace expanse::runner {
 namespace fs = std::filesystem;
 
 namespace {
-
-// The same YAML value with its maps' keys in order: what YAML ignores (layout, comments, flow or
-// block style, key order) no longer shows when it is written in flow style. Scalars keep their
-// spelling (1 and 1.0 differ: a conservative rerun).
-YAML::Node sorted(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      // Sorted by position, not by moving nodes: assigning a YAML::Node writes into the node it
-      // refers to.
-      std::vector<std::string> keys;
-      std::vector<YAML::Node> values;
-      for (const auto& entry : node) {
-        keys.push_back(YAML::Dump(entry.first));
-        values.push_back(entry.second);
-      }
-      std::vector<std::size_t> order(keys.size());
-      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
-      YAML::Node map(YAML::NodeType::Map);
-      for (std::size_t i : order) map[keys[i]] = sorted(values[i]);
-      return map;
-    }
-    case YAML::NodeType::Sequence: {
-      YAML::Node sequence(YAML::NodeType::Sequence);
-      for (const auto& item : node) sequence.push_back(sorted(item));
-      return sequence;
-    }
-    case YAML::NodeType::Scalar: return YAML::Node(node.Scalar());
-    default: return YAML::Node();
-  }
-}
-
-std::string canonical_text(const std::string& yaml) {
-  YAML::Emitter out;
-  out.SetMapFormat(YAML::Flow);
-  out.SetSeqFormat(YAML::Flow);
-  out << sorted(YAML::Load(yaml));
-  return out.c_str();
-}
 
 // FNV-1a, 64 bits: a fingerprint of a scenario, not a security measure.
 std::string fingerprint(const std::string& text) {
@@ -67,7 +28,7 @@ std::string policy_text(const PolicyEntry& p) {
   switch (p.kind) {
     case PolicyKind::kLearner:
       return std::string("learner ") + agents::to_string(p.config.algorithm) + ", steps " + std::to_string(p.steps) +
-             ", config " + (p.config_yaml.empty() ? "{}" : canonical_text(p.config_yaml));
+             ", config " + (p.config_yaml.empty() ? "{}" : canonical_yaml(p.config_yaml));
     case PolicyKind::kBaseline: return "baseline " + p.baseline + ", view " + p.view;
     case PolicyKind::kOptimum: return "optimum";
   }
@@ -78,7 +39,7 @@ std::string policy_text(const PolicyEntry& p) {
 
 JobInputs job_inputs(const Experiment& experiment, const Job& job) {
   const ScenarioEntry& scenario = experiment.scenarios[job.scenario];
-  return {"scenario " + scenario.name + " " + fingerprint(canonical_text(scenario.text)) + ", " +
+  return {"scenario " + scenario.name + " " + fingerprint(canonical_yaml(scenario.text)) + ", " +
               policy_text(experiment.policies[job.policy]) + ", seed " + std::to_string(job.seed),
           "episodes " + std::to_string(experiment.eval_episodes) + ", seed " + std::to_string(experiment.eval_seed)};
 }

@@ -255,6 +255,10 @@ TrainSummary train(const TrainRequest& request) {
       throw run_error(dir / "config.yaml", "the run was started with other hyperparameters; resume with the same --config");
     if (read_text_file(dir / "run.yaml") != run_yaml(run))
       throw run_error(dir / "run.yaml", "the run was started with another env, --steps or --seed; resume with the same");
+    // The scenario is named by its path: its content must not have changed either (comments may).
+    if (market && canonical_yaml(read_text_file(dir / "scenario.yaml")) != canonical_yaml(read_text_file(run.env)))
+      throw run_error(run.env, "changed since the run started; resume with the scenario as it was (its copy: " +
+                                   (dir / "scenario.yaml").string() + ")");
   } else {
     // --resume of a run killed before its first checkpoint starts it afresh.
     if (!request.resume && (fs::exists(dir / "run.yaml") || fs::exists(checkpoint)))

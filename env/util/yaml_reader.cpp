@@ -111,7 +111,44 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
+// The same YAML value with its maps' keys in order.
+YAML::Node with_sorted_keys(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      // Sorted by position, not by moving nodes: assigning a YAML::Node writes into the node it
+      // refers to.
+      std::vector<std::string> keys;
+      std::vector<YAML::Node> values;
+      for (const auto& entry : node) {
+        keys.push_back(YAML::Dump(entry.first));
+        values.push_back(entry.second);
+      }
+      std::vector<std::size_t> order(keys.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+      YAML::Node map(YAML::NodeType::Map);
+      for (std::size_t i : order) map[keys[i]] = with_sorted_keys(values[i]);
+      return map;
+    }
+    case YAML::NodeType::Sequence: {
+      YAML::Node sequence(YAML::NodeType::Sequence);
+      for (const auto& item : node) sequence.push_back(with_sorted_keys(item));
+      return sequence;
+    }
+    case YAML::NodeType::Scalar: return YAML::Node(node.Scalar());
+    default: return YAML::Node();
+  }
+}
+
 }  // namespace
+
+std::string canonical_yaml(const std::string& yaml) {
+  YAML::Emitter out;
+  out.SetMapFormat(YAML::Flow);
+  out.SetSeqFormat(YAML::Flow);
+  out << with_sorted_keys(YAML::Load(yaml));
+  return out.c_str();
+}
 
 YAML::Node parse_yaml_document(const std::string& text, const std::string& file) {
   Diagnostics diagnostics(file);

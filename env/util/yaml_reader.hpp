@@ -31,6 +31,11 @@ class Diagnostics {
 // diagnostics (thrown as UserError).
 YAML::Node parse_yaml_document(const std::string& text, const std::string& file);
 
+// A YAML document as one line of flow-style YAML with every map's keys sorted: equal for documents
+// that differ only in what YAML ignores (comments, layout, flow or block style, key order). Scalars
+// keep their spelling (1 and 1.0 differ). Throws YAML::Exception on non-YAML input.
+std::string canonical_yaml(const std::string& text);
+
 // The closest candidate within a small edit distance, or "" — for "did you mean" hints.
 std::string closest_match(const std::string& word, const std::set<std::string>& candidates);
 

@@ -7,6 +7,7 @@
 
 #include "agents/rl/learner.hpp"
 #include "agents/rl/training.hpp"
+#include "env/util/atomic_file.hpp"
 #include "env/util/user_error.hpp"
 
 using namespace expanse;
@@ -97,6 +98,25 @@ TEST_CASE("A killed and resumed run ends exactly as an uninterrupted one", "[age
                  "target_network_frequency: 20\ncheckpoint_interval: 100\n",
                  false, "sac-discrete");
   }
+}
+
+TEST_CASE("Resuming refuses a scenario whose content changed since the run started", "[agents][resume]") {
+  at::set_num_threads(1);
+  const fs::path dir = fresh_dir("changed-scenario"), scenario = fresh_dir("changed-scenario.yaml");
+  const std::string text = slurp(fs::path(EXPANSE_SOURCE_DIR) / "scenarios/tiny.yaml");
+  write_file_atomically(scenario.string(), text);
+  const std::string overrides = "view: discrete\nlearning_starts: 50\nbatch_size: 8\ncheckpoint_interval: 100\n";
+  TrainRequest first = request(Algorithm::kDqn, scenario.string(), 400, overrides, dir, false);
+  first.stop_after = 250;
+  REQUIRE_FALSE(train(first).finished);
+  TrainRequest again = request(Algorithm::kDqn, scenario.string(), 400, overrides, dir, false);
+  again.resume = true;
+  const auto horizon = text.find("horizon: 20");
+  REQUIRE(horizon != std::string::npos);
+  write_file_atomically(scenario.string(), std::string(text).replace(horizon, 11, "horizon: 21"));
+  CHECK_THROWS_WITH(train(again), Catch::Contains("changed-scenario.yaml: changed since the run started"));
+  write_file_atomically(scenario.string(), text + "# a comment added since\n");  // not a change
+  CHECK(train(again).finished);
 }
 
 TEST_CASE("Every algorithm trains on a market scenario in the views it supports", "[agents][market]") {
