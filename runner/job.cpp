@@ -21,18 +21,13 @@ const char* const kEvaluationHeader =
 
 namespace {
 
-// Replays an exhaustive-search entry plan (MultiDiscrete view), exactly as plan_return() scores it.
+// Replays the exact search's plan (MultiDiscrete view), exactly as plan_return() scores it.
 class PlanPolicy final : public MarketPolicy {
  public:
   explicit PlanPolicy(EntryPlan plan) : plan_(std::move(plan)) {}
   std::string name() const override { return "optimum"; }
   void act(const MarketEnv& env, std::span<std::int32_t> indices, std::span<float>) override {
-    const int t = env.quarter();
-    for (std::size_t r = 0; r < plan_.regions.size(); ++r) {
-      const auto& entry = plan_.regions[r];
-      indices[2 * r] = static_cast<std::int32_t>(entry.quarter == t ? entry.mode : ModeTarget::kKeep);
-      indices[2 * r + 1] = entry.quarter >= 0 && t >= entry.quarter ? 1 : 0;
-    }
+    plan_action(plan_.regions, env.quarter(), indices);
   }
 
  private:

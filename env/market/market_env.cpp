@@ -444,6 +444,11 @@ void MarketEnv::compete_and_diffuse() {
     std::fill_n(influence, K_, 0.0);
     for (std::size_t n = 0; n < neighbours; ++n) {
       const std::size_t other = static_cast<std::size_t>(near[n]);
+      if (!assumed_penetration_.empty()) {
+        const double* assumed = &assumed_penetration_[(static_cast<std::size_t>(t_) * R_ + other) * K_];
+        for (std::size_t k = 0; k < K_; ++k) influence[k] += delta[n] * assumed[k];
+        continue;
+      }
       if (mode_[other] == Mode::kNone) continue;  // no customers there: nothing to hear
       const double* __restrict penetration = &penetration_[other * K_];
       for (std::size_t k = 0; k < K_; ++k) influence[k] += delta[n] * penetration[k];
@@ -563,6 +568,13 @@ StepResult MarketEnv::step(const Action& action, std::span<float> observation) {
   last_.reward = result.reward;
   write_observation(observation);
   return result;
+}
+
+void MarketEnv::set_assumed_neighbour_penetration(std::vector<double> penetration) {
+  const auto horizon = static_cast<std::size_t>(spec_->scenario().horizon);
+  if (!penetration.empty() && penetration.size() != horizon * R_ * K_)
+    throw std::invalid_argument("assumed neighbour penetration: needs horizon × regions × products values");
+  assumed_penetration_ = std::move(penetration);
 }
 
 double MarketEnv::footprint_potential() const {

@@ -97,6 +97,11 @@ class MarketEnv final : public Env {
   // Φ(s): the prior's estimate of the value of the current footprint (reward units), the potential
   // of the optional shaping (Ng, Harada & Russell 1999).
   double footprint_potential() const;
+  // A search aid (agents/baselines/exhaustive_plan): cross-country influence computed from given
+  // neighbour penetrations — at the start of quarter t, region r, product k:
+  // penetration[(t·R + r)·K + k], for every quarter of the horizon — instead of the neighbours' own,
+  // present or not. For upper bounds; empty (the default) turns it off; kept across reset().
+  void set_assumed_neighbour_penetration(std::vector<double> penetration);
 
  private:
   static constexpr std::size_t kGlobalFeatures = 3;
@@ -163,6 +168,7 @@ class MarketEnv final : public Env {
   std::vector<double> penetration_;         // R × K, N / M_eff at the end of the last quarter
   std::vector<double> next_penetration_;    // R × K, this quarter's, written by compete_and_diffuse()
   std::vector<double> influence_;           // K, scratch of compete_and_diffuse()
+  std::vector<double> assumed_penetration_;  // see set_assumed_neighbour_penetration()
   QuarterReport last_;
 };
 
