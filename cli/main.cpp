@@ -5,6 +5,7 @@
 
 #include "cli/command.hpp"
 #include "env/util/user_error.hpp"
+#include "env/util/version.hpp"
 
 using namespace expanse::cli;
 
@@ -30,6 +31,7 @@ void print_help(const std::vector<std::unique_ptr<Command>>& commands) {
   std::cout << "expanse — a laboratory for market-expansion strategy\n\n"
                "usage: expanse COMMAND [ARGS...]\n\ncommands:\n";
   std::cout << "  help [COMMAND]    this list, or one command's options\n";
+  std::cout << "  version           the version of Expanse (and its git commit)\n";
   for (const auto& c : commands) {
     std::string name = c->name();
     name.resize(18, ' ');
@@ -45,6 +47,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string name = args.empty() ? "sim" : args.front();
   if (!args.empty()) args.erase(args.begin());
+  if (name == "version" || name == "--version") {
+    std::cout << "expanse " << expanse::expanse_version() << "\n";
+    return kOk;
+  }
   if (name == "help" || name == "--help" || name == "-h") {
     if (!args.empty()) {
       for (const auto& c : commands)

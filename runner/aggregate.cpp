@@ -14,6 +14,7 @@
 #include "env/util/user_error.hpp"
 #include "runner/experiment.hpp"
 #include "runner/job.hpp"
+#include "runner/job_inputs.hpp"
 #include "runner/report.hpp"
 
 namespace expanse::runner {
@@ -134,6 +135,8 @@ std::vector<Run> load_runs(const std::vector<fs::path>& experiment_dirs) {
       r.seed = job.seed;
       r.dir = run_dir;
       r.episodes = read_evaluation(run_dir / "evaluation.csv");
+      const std::optional<JobInputs> inputs = read_job_inputs(run_dir);
+      r.expanse = inputs ? inputs->expanse : "unrecorded";
       double sum = 0;
       for (const auto& row : r.episodes) sum += row[kReturn];
       r.score = sum / static_cast<double>(r.episodes.size());
@@ -223,6 +226,12 @@ std::vector<ScenarioResult> aggregate(const std::vector<Run>& runs, const Aggreg
   return results;
 }
 
+std::map<std::string, int> run_versions(const std::vector<Run>& runs) {
+  std::map<std::string, int> versions;
+  for (const Run& r : runs) ++versions[r.expanse];
+  return versions;
+}
+
 void aggregate_experiments(const std::vector<fs::path>& experiment_dirs, const fs::path& out,
                            const AggregateOptions& options, std::ostream& table) {
   const std::vector<Run> runs = load_runs(experiment_dirs);
@@ -242,11 +251,12 @@ void aggregate_experiments(const std::vector<fs::path>& experiment_dirs, const f
       csv << '\n';
     }
   write_file_atomically((out / "summary.csv").string(), csv.str());
-  write_file_atomically((out / "summary.json").string(), summary_json(results, options));
+  const std::map<std::string, int> versions = run_versions(runs);
+  write_file_atomically((out / "summary.json").string(), summary_json(results, options, versions));
 
   std::vector<std::string> sources;
   for (const auto& d : experiment_dirs) sources.push_back(d.string());
-  write_report(results, options, sources, out);
+  write_report(results, options, sources, versions, out);
 
   // The comparison, as the user sees it at the end of a run.
   for (const auto& s : results) {

@@ -27,6 +27,7 @@ struct Run {
   std::filesystem::path dir;
   std::vector<std::vector<double>> episodes;  // evaluation.csv's rows
   double score = 0;                           // mean return over the evaluation episodes
+  std::string expanse;                        // the version that ran it (inputs.yaml), or "unrecorded"
 };
 
 struct CurvePoint {
@@ -53,6 +54,9 @@ struct ScenarioResult {
 // Reads the finished runs of each experiment directory (UserError naming an unfinished run).
 std::vector<Run> load_runs(const std::vector<std::filesystem::path>& experiment_dirs);
 std::vector<ScenarioResult> aggregate(const std::vector<Run>& runs, const AggregateOptions& options);
+
+// Which builds of Expanse made the runs, and how many runs each (read from the runs' inputs.yaml).
+std::map<std::string, int> run_versions(const std::vector<Run>& runs);
 
 // All of it: load, aggregate, write summary.csv, summary.json, report.md, report.html and figures
 // into `out`, print the comparison table to `table`.

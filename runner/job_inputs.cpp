@@ -8,6 +8,7 @@
 
 #include "env/util/atomic_file.hpp"
 #include "env/util/text_file.hpp"
+#include "env/util/version.hpp"
 #include "env/util/yaml_reader.hpp"
 
 namespace expanse::runner {
@@ -41,7 +42,8 @@ JobInputs job_inputs(const Experiment& experiment, const Job& job) {
   const ScenarioEntry& scenario = experiment.scenarios[job.scenario];
   return {"scenario " + scenario.name + " " + fingerprint(canonical_yaml(scenario.text)) + ", " +
               policy_text(experiment.policies[job.policy]) + ", seed " + std::to_string(job.seed),
-          "episodes " + std::to_string(experiment.eval_episodes) + ", seed " + std::to_string(experiment.eval_seed)};
+          "episodes " + std::to_string(experiment.eval_episodes) + ", seed " + std::to_string(experiment.eval_seed),
+          expanse_version()};
 }
 
 std::optional<JobInputs> read_job_inputs(const fs::path& dir) {
@@ -50,7 +52,8 @@ std::optional<JobInputs> read_job_inputs(const fs::path& dir) {
   try {
     const YAML::Node root = YAML::Load(read_text_file(file));
     if (!root["training"] || !root["evaluation"]) return std::nullopt;
-    return JobInputs{root["training"].as<std::string>(), root["evaluation"].as<std::string>()};
+    return JobInputs{root["training"].as<std::string>(), root["evaluation"].as<std::string>(),
+                     root["expanse"] ? root["expanse"].as<std::string>() : "unrecorded"};
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -60,7 +63,8 @@ void write_job_inputs(const fs::path& dir, const JobInputs& inputs) {
   fs::create_directories(dir);
   YAML::Emitter out;
   out << YAML::BeginMap << YAML::Key << "training" << YAML::Value << YAML::DoubleQuoted << inputs.training
-      << YAML::Key << "evaluation" << YAML::Value << YAML::DoubleQuoted << inputs.evaluation << YAML::EndMap;
+      << YAML::Key << "evaluation" << YAML::Value << YAML::DoubleQuoted << inputs.evaluation << YAML::Key
+      << "expanse" << YAML::Value << YAML::DoubleQuoted << inputs.expanse << YAML::EndMap;
   write_file_atomically((dir / "inputs.yaml").string(),
                         "# What this run's results depend on (runner/job_inputs.hpp).\n" + std::string(out.c_str()) +
                             "\n");

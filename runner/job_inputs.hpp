@@ -14,9 +14,12 @@ namespace expanse::runner {
 struct JobInputs {
   std::string training;    // scenario (a hash of its YAML), policy and seed
   std::string evaluation;  // episodes and their seed
-  friend bool operator==(const JobInputs&, const JobInputs&) = default;
+  // The Expanse that ran the job (expanse_version()); not an input, a record: "unrecorded" for runs
+  // from before it was kept.
+  std::string expanse;
 };
 
+// The job's inputs, with this build's version.
 JobInputs job_inputs(const Experiment& experiment, const Job& job);
 
 // DIR/inputs.yaml; nothing when the file is missing or not readable as inputs.

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "env/util/atomic_file.hpp"
+#include "env/util/version.hpp"
 
 namespace expanse::runner {
 namespace fs = std::filesystem;
@@ -266,10 +267,15 @@ Figures figures_for(const ScenarioResult& s, const AggregateOptions& options, co
 
 }  // namespace
 
-std::string summary_json(const std::vector<ScenarioResult>& results, const AggregateOptions& options) {
+std::string summary_json(const std::vector<ScenarioResult>& results, const AggregateOptions& options,
+                         const std::map<std::string, int>& run_versions) {
   std::ostringstream j;
   j << "{\n  \"score\": \"discounted return per run, mean over its evaluation episodes\",\n  \"bootstrap\": "
-    << options.bootstrap << ",\n  \"confidence\": " << options.confidence << ",\n  \"scenarios\": [";
+    << options.bootstrap << ",\n  \"confidence\": " << options.confidence
+    << ",\n  \"expanse_version\": " << quoted(expanse_version()) << ",\n  \"run_versions\": {";
+  for (auto it = run_versions.begin(); it != run_versions.end(); ++it)
+    j << (it == run_versions.begin() ? "" : ", ") << quoted(it->first) << ": " << it->second;
+  j << "},\n  \"scenarios\": [";
   for (std::size_t si = 0; si < results.size(); ++si) {
     const auto& s = results[si];
     j << (si ? "," : "") << "\n    {\"name\": " << quoted(s.name) << ", \"policies\": [";
@@ -309,7 +315,8 @@ std::string summary_json(const std::vector<ScenarioResult>& results, const Aggre
 }
 
 void write_report(const std::vector<ScenarioResult>& results, const AggregateOptions& options,
-                  const std::vector<std::string>& sources, const fs::path& out) {
+                  const std::vector<std::string>& sources, const std::map<std::string, int>& run_versions,
+                  const fs::path& out) {
   std::vector<Block> blocks;
   std::string from;
   for (const auto& s : sources) from += (from.empty() ? "" : ", ") + s;
@@ -322,6 +329,10 @@ void write_report(const std::vector<ScenarioResult>& results, const AggregateOpt
                         " stratified bootstrap resamples over runs (rliable's conventions); KPIs are means over all "
                         "evaluation episodes of all runs (money in US$ m).",
                     {}, ""});
+  std::string made_by;
+  for (const auto& [version, count] : run_versions)
+    made_by += (made_by.empty() ? "" : "; ") + version + " (" + std::to_string(count) + " run" + (count == 1 ? "" : "s") + ")";
+  blocks.push_back({Block::kText, "Expanse: runs made by " + made_by + "; aggregated by " + expanse_version() + ".", {}, ""});
   bool gnuplot_failed = false;
   for (const auto& s : results) {
     blocks.push_back({Block::kHeading, "## " + s.name, {}, ""});

@@ -4,6 +4,7 @@
 // the probability-of-improvement matrix, performance profiles and the expansion timeline). The
 // figures' data and gnuplot scripts are kept beside the PNGs, so each can be re-rendered or edited.
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,9 +12,12 @@
 
 namespace expanse::runner {
 
-std::string summary_json(const std::vector<ScenarioResult>& results, const AggregateOptions& options);
+// `run_versions`: which builds of Expanse made the runs (run_versions()); both name this build too.
+std::string summary_json(const std::vector<ScenarioResult>& results, const AggregateOptions& options,
+                         const std::map<std::string, int>& run_versions);
 
 void write_report(const std::vector<ScenarioResult>& results, const AggregateOptions& options,
-                  const std::vector<std::string>& sources, const std::filesystem::path& out);
+                  const std::vector<std::string>& sources, const std::map<std::string, int>& run_versions,
+                  const std::filesystem::path& out);
 
 }  // namespace expanse::runner

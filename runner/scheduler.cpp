@@ -93,7 +93,11 @@ void set_aside_changed_runs(const fs::path& results, const std::optional<Experim
   if (previous)
     for (const Job& job : jobs_of(*previous)) {
       const fs::path dir = job_dir(results, *previous, job);
-      if (fs::exists(dir) && !read_job_inputs(dir)) write_job_inputs(dir, job_inputs(*previous, job));
+      if (fs::exists(dir) && !read_job_inputs(dir)) {
+        JobInputs inputs = job_inputs(*previous, job);
+        inputs.expanse = "unrecorded";  // it ran with some earlier build
+        write_job_inputs(dir, inputs);
+      }
     }
   fs::path superseded;
   auto set_aside = [&](const fs::path& dir, const std::vector<std::string>& files) {
@@ -121,8 +125,8 @@ void set_aside_changed_runs(const fs::path& results, const std::optional<Experim
   for (const Job& job : jobs) {
     const fs::path dir = job_dir(results, e, job);
     const JobInputs inputs = job_inputs(e, job);
+    const std::optional<JobInputs> before = fs::exists(dir) ? read_job_inputs(dir) : std::nullopt;
     if (fs::exists(dir)) {
-      const std::optional<JobInputs> before = read_job_inputs(dir);
       if (!before || before->training != inputs.training) {
         set_aside(dir, {});
         ++rerun;
@@ -131,7 +135,9 @@ void set_aside_changed_runs(const fs::path& results, const std::optional<Experim
         ++reevaluated;
       }
     }
-    write_job_inputs(dir, inputs);
+    // Unchanged jobs keep their record of the Expanse that ran them.
+    if (!before || before->training != inputs.training || before->evaluation != inputs.evaluation)
+      write_job_inputs(dir, inputs);
   }
   if (rerun + reevaluated == 0) return;
   out << "the experiment changed since its last run:";

@@ -16,6 +16,7 @@
 #include "env/util/atomic_file.hpp"
 #include "env/util/text_file.hpp"
 #include "env/util/user_error.hpp"
+#include "env/util/version.hpp"
 #include "env/util/yaml_reader.hpp"
 
 namespace expanse::agents {
@@ -359,7 +360,8 @@ TrainSummary train(const TrainRequest& request) {
        << "  \"seconds\": " << json_number(summary.seconds) << ",\n"
        << "  \"resumed\": " << (resuming ? "true" : "false") << ",\n"
        << "  \"torch_threads\": " << at::get_num_threads() << ",\n"
-       << "  \"blas\": " << json_string(blas_name()) << "\n"
+       << "  \"blas\": " << json_string(blas_name()) << ",\n"
+       << "  \"expanse_version\": " << json_string(expanse_version()) << "\n"
        << "}\n";
   write_file_atomically((dir / "summary.json").string(), json.str());
   return summary;

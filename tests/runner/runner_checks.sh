@@ -32,6 +32,10 @@ done
 grep -q "optimum" "$work/run.txt" || fail "no comparison table: $(cat "$work/run.txt")"
 [ "$(grep -c '^tiny,' "$out/summary.csv")" -eq 6 ] || fail "summary.csv should have 6 policies"
 grep -q '"probability_of_improvement"' "$out/summary.json" || fail "summary.json lacks the improvement matrix"
+# Every run and the report name the Expanse that made them.
+version=$("$expanse" version | sed 's/^expanse //')
+grep -qF "expanse: \"$version\"" "$out/runs/tiny/ppo/seed-1/inputs.yaml" || fail "inputs.yaml lacks the version $version"
+grep -qF "Expanse: runs made by $version (12 runs); aggregated by $version." "$out/report.md" || fail "report.md lacks the versions"
 # The exact optimum of tiny.yaml (docs/baselines.md): 9.582.
 grep -q '^tiny,optimum,optimum,2,9.58199' "$out/summary.csv" || fail "optimum row: $(grep optimum "$out/summary.csv")"
 
