@@ -1,11 +1,17 @@
 # Script mode: writes OUTPUT, a .cpp defining expanse::expanse_version(): the project's VERSION and,
-# in a git checkout, the commit (with "-dirty" for uncommitted changes), so that every run directory
-# can name the code that produced it. Rewritten only when the text changes: no rebuild otherwise.
+# in a git checkout, the commit (with "-dirty" for uncommitted changes outside docs/), so that every
+# run directory can name the code that produced it. Rewritten only when the text changes.
 set(commit "")
 find_program(GIT git)
 if(GIT AND EXISTS "${SOURCE}/.git")
-  execute_process(COMMAND ${GIT} -C "${SOURCE}" describe --always --dirty --abbrev=12
+  execute_process(COMMAND ${GIT} -C "${SOURCE}" describe --always --abbrev=12
                   OUTPUT_VARIABLE commit OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  # Dirty when what builds or runs differs from the commit: edits to docs/ do not count.
+  execute_process(COMMAND ${GIT} -C "${SOURCE}" diff --quiet HEAD -- . ":(exclude)docs"
+                  RESULT_VARIABLE changed OUTPUT_QUIET ERROR_QUIET)
+  if(NOT commit STREQUAL "" AND NOT changed EQUAL 0)
+    set(commit "${commit}-dirty")
+  endif()
 endif()
 if(commit STREQUAL "")
   set(text "${VERSION}")
