@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "agents/baselines/exhaustive_plan.hpp"
 #include "agents/baselines/market_policy.hpp"
 #include "agents/rl/training.hpp"
 #include "env/market/scenario_loader.hpp"
@@ -144,6 +145,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
         diagnostics.add(policies.Mark(), "policies", "must be a non-empty list");
       } else {
         std::set<std::string> names;
+        std::vector<std::size_t> node_of;  // e.policies[n] was read from policies[node_of[n]]
         for (std::size_t i = 0; i < policies.size(); ++i) {
           PolicyEntry p;
           const std::string path = "policies[" + std::to_string(i) + "]";
@@ -155,6 +157,18 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
             diagnostics.add(policies[i].Mark(), path + ".name",
                             "\"" + p.name + "\" is used twice; give one of them another `name`");
           e.policies.push_back(std::move(p));
+          node_of.push_back(i);
+        }
+        // The exact optimum runs only where its bound holds: say so now, not after the learners.
+        for (std::size_t n = 0; n < e.policies.size(); ++n) {
+          if (e.policies[n].kind != PolicyKind::kOptimum) continue;
+          for (const ScenarioEntry& s : e.scenarios) {
+            const std::string obstacles = exact_search_obstacles(load_scenario_text(s.text, s.name),
+                                                                 derive_seed(e.eval_seed, 0));
+            if (!obstacles.empty())
+              diagnostics.add(policies[node_of[n]].Mark(), "policies[" + std::to_string(node_of[n]) + "].optimum",
+                              "no exact optimum on scenario " + s.name + ": " + obstacles);
+          }
         }
       }
     }

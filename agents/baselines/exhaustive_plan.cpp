@@ -78,9 +78,9 @@ std::vector<double> penetration_bounds(MarketEnv& env, const std::vector<std::ve
   return bound;
 }
 
-// The conditions under which a region's option simulated alone, with full neighbour influence,
-// bounds what it adds to any plan (see the header); every one that fails is named.
-void check_bound_conditions(const MarketSpec& spec, const MarketEnv& env) {
+// The conditions under which a region's option simulated alone, with its neighbours at bounds of
+// their penetration, bounds what it adds to any plan (see the header); every one that fails is named.
+std::string bound_obstacles(const MarketSpec& spec, const MarketEnv& env) {
   const ModelParams& m = spec.model();
   const Scenario& scenario = spec.scenario();
   std::string problems;
@@ -110,7 +110,7 @@ void check_bound_conditions(const MarketSpec& spec, const MarketEnv& env) {
       break;
     }
   }
-  if (!problems.empty()) throw std::invalid_argument("exact search: " + problems);
+  return problems;
 }
 
 struct Option {
@@ -119,6 +119,13 @@ struct Option {
 };
 
 }  // namespace
+
+std::string exact_search_obstacles(const Scenario& scenario, std::uint64_t seed) {
+  const MarketSpec spec(scenario);
+  MarketEnv env(borrow(spec), ActionView::kMultiDiscrete);
+  env.reset(seed);
+  return bound_obstacles(spec, env);
+}
 
 std::vector<EntryPlan::Entry> region_options(const MarketSpec& spec, std::size_t region) {
   const int H = spec.scenario().horizon;
@@ -153,7 +160,8 @@ EntryPlan exhaustive_entry_plan(const Scenario& scenario, std::uint64_t seed, st
   const int H = scenario.horizon;
   MarketEnv env(borrow(spec), ActionView::kMultiDiscrete);
   env.reset(seed);
-  check_bound_conditions(spec, env);
+  if (const std::string problems = bound_obstacles(spec, env); !problems.empty())
+    throw std::invalid_argument("exact search: " + problems);
 
   // Bounds come from an env where no plan goes bankrupt (so every quarter is seen) and every
   // neighbour's penetration is at its bound.

@@ -15,6 +15,7 @@
 // best plan found so far. The conditions that make the bound hold are checked, not assumed.
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "env/market/market_env.hpp"
@@ -40,6 +41,9 @@ std::vector<EntryPlan::Entry> region_options(const MarketSpec& spec, std::size_t
 
 // The plan's MultiDiscrete action at quarter t (2 components per region).
 void plan_action(const std::vector<EntryPlan::Entry>& plan, int t, std::span<std::int32_t> action);
+
+// Why the search cannot run on a scenario ("" when it can): the conditions of the bound it breaks.
+std::string exact_search_obstacles(const Scenario& scenario, std::uint64_t seed);
 
 // Throws std::invalid_argument when the scenario breaks a condition of the bound (noise, FX, a
 // reward that does not add up over regions, a non-positive margin, diffusion too fast), or when more

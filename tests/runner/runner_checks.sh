@@ -95,5 +95,14 @@ for expected in "broken.yaml:2:43: scenarios\[1\]: cannot read scenario file" \
   grep -q "$expected" "$work/broken.txt" || fail "missing diagnostic \"$expected\" in: $(cat "$work/broken.txt")"
 done
 grep -q "steps: unknown key" "$work/broken.txt" && fail "a policy of the wrong shape should give one problem"
+# The exact optimum on a noisy scenario: refused before anything runs, at the policy's line.
+set +e
+"$expanse" run "$source/tests/data/experiments/optimum-noisy.yaml" --results "$work/noisy" > "$work/noisy.txt" 2>&1
+code=$?
+set -e
+[ "$code" -eq 1 ] || fail "an optimum on a noisy scenario exited $code"
+grep -q "optimum-noisy.yaml:7:5: policies\[1\].optimum: no exact optimum on scenario asia-pacific: noise.demand" "$work/noisy.txt" ||
+  fail "no located refusal: $(cat "$work/noisy.txt")"
+[ ! -e "$work/noisy" ] || fail "a refused experiment wrote results"
 [ ! -e "$work/broken" ] || fail "a broken experiment wrote results"
 echo "runner checks passed"
