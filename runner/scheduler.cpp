@@ -215,9 +215,14 @@ int run_experiment(const std::string& experiment_file, const RunOptions& options
   struct sigaction action {};
   action.sa_handler = on_interrupt;
   sigemptyset(&action.sa_mask);
-  struct sigaction previous_int {}, previous_term {};
+  struct sigaction previous_int {}, previous_term {}, previous_pipe {};
   sigaction(SIGINT, &action, &previous_int);
   sigaction(SIGTERM, &action, &previous_term);
+  // Output piped into `head` that has exited must not kill the scheduler with its workers still
+  // running: the progress lines are lost, the run goes on and finishes its summary.
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &previous_pipe);
 
   const bool terminal = isatty(STDOUT_FILENO) && &out == &std::cout;
   const auto start = std::chrono::steady_clock::now();
@@ -276,6 +281,7 @@ int run_experiment(const std::string& experiment_file, const RunOptions& options
   if (terminal) out << "\n";
   sigaction(SIGINT, &previous_int, nullptr);
   sigaction(SIGTERM, &previous_term, nullptr);
+  sigaction(SIGPIPE, &previous_pipe, nullptr);
   if (interrupted) {
     out << "interrupted: " << finished << " of " << jobs.size()
         << " runs finished and kept; run the same command again to resume\n";
