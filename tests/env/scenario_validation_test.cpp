@@ -5,6 +5,7 @@
 #include "env/market/scenario_loader.hpp"
 #include "env/util/rng.hpp"
 #include "env/util/user_error.hpp"
+#include "env/util/yaml_reader.hpp"
 
 using namespace expanse;
 
@@ -217,4 +218,13 @@ TEST_CASE("An empty list is called empty", "[scenario]") {
   const auto errors = errors_of(replace(kValid, "products:\n  - {id: nlp, price: 20, unit_cost: 6}", "products: []"));
   REQUIRE(errors.size() == 1);
   CHECK(errors[0] == "bad.yaml:6:11: products: expected a non-empty list of products, got an empty list");
+}
+
+TEST_CASE("canonical_yaml ignores what YAML ignores and keeps what it does not", "[yaml]") {
+  const std::string block = "# a comment\nb: 1\na:\n  - x\n  - {q: 2, p: 1}\n";
+  const std::string flow = "{a: [x, {p: 1, q: 2}], b: 1}  # same content, other order and style";
+  CHECK(canonical_yaml(block) == canonical_yaml(flow));
+  CHECK(canonical_yaml(block) == "{a: [x, {p: 1, q: 2}], b: 1}");
+  CHECK(canonical_yaml(flow) != canonical_yaml("{a: [{p: 1, q: 2}, x], b: 1}"));  // sequences keep their order
+  CHECK(canonical_yaml(flow) != canonical_yaml("{a: [x, {p: 1, q: 2}], b: 1.0}"));  // and scalars their spelling
 }
