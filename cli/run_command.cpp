@@ -18,11 +18,12 @@ class RunCommand final : public Command {
   std::string synopsis() const override { return "run an experiment: scenarios × policies × seeds, then compare"; }
   std::string usage() const override {
     std::ostringstream out;
-    out << "usage: expanse run EXPERIMENT.yaml [--results DIR] [--workers N]\n\n"
+    out << "usage: expanse run EXPERIMENT.yaml [--results DIR] [--workers N] [--rerun POLICY]...\n\n"
            "Trains the experiment's learning agents, evaluates every policy on the same evaluation\n"
            "episodes, runs independent jobs in parallel worker processes, and writes results/NAME/\n"
            "(summary.csv, summary.json, report.md, report.html, runs/). Run it again to resume an\n"
-           "interrupted experiment. Schema: docs/experiments.md.\n\n"
+           "interrupted experiment; after a change to it, only the runs the change reaches run again.\n"
+           "Schema: docs/experiments.md.\n\n"
         << options();
     return out.str();
   }
@@ -38,6 +39,7 @@ class RunCommand final : public Command {
     runner::RunOptions options;
     options.results_root = vm["results"].as<std::string>();
     options.workers = vm["workers"].as<int>();
+    if (vm.count("rerun")) options.rerun = vm["rerun"].as<std::vector<std::string>>();
     if (options.workers < 0) throw po::error("--workers must be 0 (all cores) or more");
     return runner::run_experiment(vm["experiment"].as<std::string>(), options, std::cout);
   }
@@ -46,7 +48,10 @@ class RunCommand final : public Command {
   static po::options_description options() {
     po::options_description o("options");
     o.add_options()("results", po::value<std::string>()->default_value("results"), "where results/NAME/ goes")(
-        "workers", po::value<int>()->default_value(0), "worker processes (0: the experiment's setting, else all cores)");
+        "workers", po::value<int>()->default_value(0), "worker processes (0: the experiment's setting, else all cores)")(
+        "rerun", po::value<std::vector<std::string>>(),
+        "run this policy's runs again although nothing in the experiment changed (after updating Expanse); "
+        "repeatable");
     return o;
   }
 };

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
@@ -88,7 +89,8 @@ std::string last_line(const fs::path& log) {
 // results/NAME/superseded/TIME/ and runs again; a learner whose training inputs are unchanged keeps
 // its training and is only evaluated again. Nothing is deleted.
 void set_aside_changed_runs(const fs::path& results, const std::optional<Experiment>& previous, const Experiment& e,
-                            const std::vector<Job>& jobs, std::ostream& out) {
+                            const std::vector<Job>& jobs, const std::vector<std::string>& rerun_policies,
+                            std::ostream& out) {
   // Runs from before inputs.yaml existed get it from the snapshot of the version they ran with.
   if (previous)
     for (const Job& job : jobs_of(*previous)) {
@@ -126,8 +128,10 @@ void set_aside_changed_runs(const fs::path& results, const std::optional<Experim
     const fs::path dir = job_dir(results, e, job);
     const JobInputs inputs = job_inputs(e, job);
     const std::optional<JobInputs> before = fs::exists(dir) ? read_job_inputs(dir) : std::nullopt;
+    const bool forced = std::find(rerun_policies.begin(), rerun_policies.end(), e.policies[job.policy].name) !=
+                        rerun_policies.end();
     if (fs::exists(dir)) {
-      if (!before || before->training != inputs.training) {
+      if (forced || !before || before->training != inputs.training) {
         set_aside(dir, {});
         ++rerun;
       } else if (before->evaluation != inputs.evaluation && job_done(dir)) {
@@ -136,11 +140,11 @@ void set_aside_changed_runs(const fs::path& results, const std::optional<Experim
       }
     }
     // Unchanged jobs keep their record of the Expanse that ran them.
-    if (!before || before->training != inputs.training || before->evaluation != inputs.evaluation)
+    if (forced || !before || before->training != inputs.training || before->evaluation != inputs.evaluation)
       write_job_inputs(dir, inputs);
   }
   if (rerun + reevaluated == 0) return;
-  out << "the experiment changed since its last run:";
+  out << (rerun_policies.empty() ? "the experiment changed since its last run:" : "asked to rerun, or changed:");
   if (rerun > 0) out << " " << rerun << " run(s) start again;";
   if (reevaluated > 0) out << " " << reevaluated << " run(s) are evaluated again, their trained agents kept;";
   out << " the earlier results are in " << superseded.string() << "\n";
@@ -158,6 +162,13 @@ void run_job_process(const fs::path& results_dir, std::size_t index) {
 
 int run_experiment(const std::string& experiment_file, const RunOptions& options, std::ostream& out) {
   const Experiment e = load_experiment(experiment_file);
+  for (const std::string& name : options.rerun)
+    if (std::none_of(e.policies.begin(), e.policies.end(), [&](const PolicyEntry& p) { return p.name == name; })) {
+      std::string names;
+      for (const PolicyEntry& p : e.policies) names += (names.empty() ? "" : ", ") + p.name;
+      throw UserError(Diagnostic{experiment_file, 0, 0, "policies",
+                                 "--rerun " + name + ": no such policy (the policies: " + names + ")"});
+    }
   const fs::path results = options.results_root / e.name;
   // The snapshot: scenario paths rewritten to the copies in results/NAME/scenarios, so that a
   // worker (and a later `compare`) needs nothing outside the results directory.
@@ -194,7 +205,7 @@ int run_experiment(const std::string& experiment_file, const RunOptions& options
   write_file_atomically(source_file.string(), snapshot);
 
   const std::vector<Job> jobs = jobs_of(e);
-  set_aside_changed_runs(results, previous, e, jobs, out);
+  set_aside_changed_runs(results, previous, e, jobs, options.rerun, out);
   std::vector<std::size_t> pending;
   double total_weight = 0, done_weight = 0;
   for (std::size_t i = 0; i < jobs.size(); ++i) {

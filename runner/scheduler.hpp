@@ -5,12 +5,16 @@
 #include <filesystem>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace expanse::runner {
 
 struct RunOptions {
   std::filesystem::path results_root = "results";
   int workers = 0;  // 0: the experiment's setting, whose 0 is the machine's cores
+  // Policies whose runs start again although their inputs are unchanged (after a change to Expanse
+  // itself, which is not an input); their earlier results are set aside, not deleted.
+  std::vector<std::string> rerun;
 };
 
 // Returns the process exit code (0 done, 1 some job failed, 130 interrupted); throws UserError for

@@ -80,6 +80,17 @@ md5sum --quiet -c "$work/train.md5" > /dev/null 2>&1 && fail "the changed DQN wa
 grep -q "ppo/seed-1/train/metrics.csv: OK" <(md5sum -c "$work/train.md5" 2>/dev/null) || fail "an unchanged PPO was trained again"
 [ "$(ls -d "$out"/superseded/*/runs/tiny/dqn/seed-1/train | wc -l)" -eq 1 ] || fail "the earlier DQN run was not kept"
 grep -q "steps: 320" "$out/runs/tiny/dqn/seed-1/train/run.yaml" || fail "the DQN did not train for 320 steps"
+# --rerun: a policy's runs start again with nothing changed (after an update of Expanse itself).
+"$expanse" run "$work/copy/a/b/c/smoke.yaml" --results "$work/results" --rerun greedy-roi > "$work/rerun.txt" 2>&1 ||
+  fail "--rerun greedy-roi: $(cat "$work/rerun.txt")"
+grep -q "2 run(s) start again;" "$work/rerun.txt" && grep -q "10 already done" "$work/rerun.txt" ||
+  fail "--rerun greedy-roi should rerun its 2 runs only: $(head -3 "$work/rerun.txt")"
+set +e
+"$expanse" run "$work/copy/a/b/c/smoke.yaml" --results "$work/results" --rerun greedy > "$work/rerun-bad.txt" 2>&1
+code=$?
+set -e
+[ "$code" -eq 1 ] && grep -q "smoke.yaml: policies: --rerun greedy: no such policy (the policies: ppo, dqn" "$work/rerun-bad.txt" ||
+  fail "--rerun of an unknown policy: $code $(cat "$work/rerun-bad.txt")"
 
 # A broken experiment: every problem located, exit 1, nothing written.
 set +e
