@@ -104,6 +104,7 @@ TEST_CASE("Resuming refuses a scenario whose content changed since the run start
   at::set_num_threads(1);
   const fs::path dir = fresh_dir("changed-scenario"), scenario = fresh_dir("changed-scenario.yaml");
   const std::string text = slurp(fs::path(EXPANSE_SOURCE_DIR) / "scenarios/tiny.yaml");
+  fs::create_directories(scenario.parent_path());  // this test may be the first to use agent_runs/
   write_file_atomically(scenario.string(), text);
   const std::string overrides = "view: discrete\nlearning_starts: 50\nbatch_size: 8\ncheckpoint_interval: 100\n";
   TrainRequest first = request(Algorithm::kDqn, scenario.string(), 400, overrides, dir, false);
