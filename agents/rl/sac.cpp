@@ -2,9 +2,9 @@
 // with Polyak-averaged targets, a tanh-squashed Gaussian actor updated policy_frequency times every
 // policy_frequency steps, automatic entropy tuning towards −dim(A). Its updates are computed by hand
 // (Mlp::backward), without autograd.
-// Discrete action spaces get the discrete variant of sac_atari.py (Christodoulou 2019), computed
-// with LibTorch autograd: one Q value per action, expectations over the policy instead of a sampled
-// action, and masks on invalid actions.
+// Discrete action spaces get the discrete variant of sac_atari.py (Christodoulou 2019): one Q value
+// per action, expectations over the policy instead of a sampled action, and masks on invalid
+// actions; its updates go through LibTorch autograd.
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
