@@ -12,6 +12,7 @@
 #include "env/util/text_file.hpp"
 #include "env/util/user_error.hpp"
 #include "env/util/yaml_reader.hpp"
+#include "runner/job_inputs.hpp"
 
 namespace expanse::runner {
 namespace fs = std::filesystem;
@@ -97,7 +98,8 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
             scenarios_node.IsSequence() && i < scenarios_node.size() ? scenarios_node[i].Mark() : scenarios_node.Mark();
         const std::string key = "scenarios[" + std::to_string(i) + "]";
         if (s == "default") {
-          e.scenarios.push_back({load_default_scenario().name, default_scenario_text()});
+          e.scenarios.push_back({load_default_scenario().name, default_scenario_text(),
+                                 scenario_fingerprint(default_scenario_text())});
           continue;
         }
         const fs::path file = fs::path(s).is_absolute() ? fs::path(s) : fs::path(base_dir) / s;
@@ -114,7 +116,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
         }
         std::ostringstream content;
         content << in.rdbuf();
-        e.scenarios.push_back({file.stem().string(), content.str()});
+        e.scenarios.push_back({file.stem().string(), content.str(), scenario_fingerprint(content.str())});
       }
       std::set<std::string> seen_scenarios;
       for (const auto& s : e.scenarios)

@@ -12,8 +12,9 @@
 namespace expanse::runner {
 
 struct ScenarioEntry {
-  std::string name;  // "asia-pacific", or the file's stem
-  std::string text;  // the scenario's YAML, snapshotted into the results directory
+  std::string name;         // "asia-pacific", or the file's stem
+  std::string text;         // the scenario's YAML, snapshotted into the results directory
+  std::string fingerprint;  // of its content, comments and layout aside (runner/job_inputs.hpp)
 };
 
 enum class PolicyKind { kLearner, kBaseline, kOptimum };

@@ -16,15 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// FNV-1a, 64 bits: a fingerprint of a scenario, not a security measure.
-std::string fingerprint(const std::string& text) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return hex;
-}
-
 std::string policy_text(const PolicyEntry& p) {
   switch (p.kind) {
     case PolicyKind::kLearner:
@@ -38,9 +29,18 @@ std::string policy_text(const PolicyEntry& p) {
 
 }  // namespace
 
+// FNV-1a, 64 bits: a fingerprint, not a security measure.
+std::string scenario_fingerprint(const std::string& yaml) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : canonical_yaml(yaml)) h = (h ^ c) * 0x100000001b3ULL;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
 JobInputs job_inputs(const Experiment& experiment, const Job& job) {
   const ScenarioEntry& scenario = experiment.scenarios[job.scenario];
-  return {"scenario " + scenario.name + " " + fingerprint(canonical_yaml(scenario.text)) + ", " +
+  return {"scenario " + scenario.name + " " + scenario.fingerprint + ", " +
               policy_text(experiment.policies[job.policy]) + ", seed " + std::to_string(job.seed),
           "episodes " + std::to_string(experiment.eval_episodes) + ", seed " + std::to_string(experiment.eval_seed),
           expanse_version()};

@@ -19,6 +19,9 @@ struct JobInputs {
   std::string expanse;
 };
 
+// A scenario's fingerprint: a 64-bit hash of its canonical YAML (computed once, at loading).
+std::string scenario_fingerprint(const std::string& yaml);
+
 // The job's inputs, with this build's version.
 JobInputs job_inputs(const Experiment& experiment, const Job& job);
 
