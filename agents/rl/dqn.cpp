@@ -47,6 +47,9 @@ class Dqn final : public Learner {
           "DQN needs a Discrete or MultiDiscrete action space (market scenarios: view: discrete or multidiscrete)");
     for (int k = 0; k <= config_.n_step; ++k)
       bootstrap_discount_.push_back(static_cast<float>(std::pow(config_.gamma, k)));
+    if (config_.n_step > 1)
+      pending_.assign(static_cast<std::size_t>(config_.num_envs),
+                      NStepWindow(static_cast<std::size_t>(config_.n_step), obs_size_, branches_.count(), config_.gamma));
     q_.bind(q_params_, 0);
     target_.bind(target_params_, 0);
     q_.init_uniform_fan_in(init_rng);
@@ -93,7 +96,6 @@ class Dqn final : public Learner {
                     ctx.buffers.truncated[i], next_mask);
         continue;
       }
-      pending_.resize(E, NStepWindow(static_cast<std::size_t>(config_.n_step), obs_size_, D, config_.gamma));
       pending_[i].step(observation, action, ctx.buffers.rewards[i], next, ctx.buffers.terminated[i],
                        ctx.buffers.truncated[i], next_mask, replay_);
     }

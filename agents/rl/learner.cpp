@@ -101,11 +101,17 @@ void write_replay(torch::serialize::OutputArchive& archive, ReplayBuffer& replay
 
 void read_replay(torch::serialize::InputArchive& archive, ReplayBuffer& replay) {
   auto a = replay.arrays();
-  auto read = [&](const char* key, auto& v) {
+  // One array into the buffer's, which keeps its full size: the checkpoint holds the filled part.
+  auto fill = [&](const char* key, const torch::Tensor& t, auto& v) {
     const std::size_t full_size = v.size();
-    read_array(archive, key, v);
+    tensor_to_array(t, key, v);
     if (v.size() > full_size) throw std::runtime_error(std::string("checkpoint: ") + key + " is larger than the buffer");
     v.resize(full_size);
+  };
+  auto read = [&](const char* key, auto& v) {
+    torch::Tensor t;
+    archive.read(key, t);
+    fill(key, t, v);
   };
   read("replay.obs", a.observations);
   read("replay.next_obs", a.next_observations);
@@ -116,7 +122,7 @@ void read_replay(torch::serialize::InputArchive& archive, ReplayBuffer& replay) 
   read("replay.truncated", a.truncated);
   // Checkpoints written before n-step returns existed have no step counts: every transition is one step.
   torch::Tensor steps;
-  if (archive.try_read("replay.steps", steps)) read("replay.steps", a.steps);
+  if (archive.try_read("replay.steps", steps)) fill("replay.steps", steps, a.steps);
   read("replay.next_masks", a.next_masks);
   replay.set_cursor(static_cast<std::size_t>(read_int(archive, "replay.position")), read_int(archive, "replay.full") != 0);
 }

@@ -95,13 +95,18 @@ void write_array(torch::serialize::OutputArchive& archive, const std::string& ke
   const auto n = static_cast<std::int64_t>(std::min(count, v.size()));
   archive.write(key, torch::from_blob(const_cast<T*>(v.data()), {n}, torch::CppTypeToScalarType<T>::value).clone());
 }
+// `t` (read under `key`) into v.
+template <typename T>
+void tensor_to_array(torch::Tensor t, const std::string& key, std::vector<T>& v) {
+  t = t.contiguous();
+  if (t.scalar_type() != torch::CppTypeToScalarType<T>::value) throw std::runtime_error("checkpoint: " + key + " has the wrong type");
+  v.assign(t.data_ptr<T>(), t.data_ptr<T>() + t.numel());
+}
 template <typename T>
 void read_array(torch::serialize::InputArchive& archive, const std::string& key, std::vector<T>& v) {
   torch::Tensor t;
   archive.read(key, t);
-  t = t.contiguous();
-  if (t.scalar_type() != torch::CppTypeToScalarType<T>::value) throw std::runtime_error("checkpoint: " + key + " has the wrong type");
-  v.assign(t.data_ptr<T>(), t.data_ptr<T>() + t.numel());
+  tensor_to_array(t, key, v);
 }
 // Like write_array, without the copy: the archive refers to v, which must not change before the
 // archive is saved. For the replay buffer, the largest array a checkpoint holds.
