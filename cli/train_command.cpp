@@ -23,13 +23,13 @@ namespace fs = std::filesystem;
 class TrainCommand final : public Command {
  public:
   std::string name() const override { return "train"; }
-  std::string synopsis() const override { return "train DQN, PPO or SAC on a reference env or a scenario"; }
+  std::string synopsis() const override { return "train DQN, PPO, SAC or CEM on a reference env or a scenario"; }
   std::string usage() const override {
     std::ostringstream out;
-    out << "usage: expanse train --algo dqn|ppo|sac --env ENV --steps N --seed S --out DIR\n"
+    out << "usage: expanse train --algo dqn|ppo|sac|cem --env ENV --steps N --seed S --out DIR\n"
            "                     [--config FILE.yaml] [--resume]\n\n"
            "ENV is cartpole-v1, pendulum-v1, acrobot-v1, mountaincar-continuous-v0 or a scenario file.\n"
-           "Hyperparameters default to CleanRL's (docs/agents.md); --config overrides them by name.\n"
+           "Hyperparameters default to CleanRL's (CEM's to docs/agents.md's); --config overrides them by name.\n"
            "Writes DIR/metrics.csv, DIR/checkpoint.pt and, at the end, DIR/summary.json. --resume\n"
            "continues a run from its last checkpoint and ends exactly as an uninterrupted run.\n\n"
         << options();
@@ -91,7 +91,7 @@ class TrainCommand final : public Command {
 
   static po::options_description options() {
     po::options_description o("options");
-    o.add_options()("algo", po::value<std::string>(), "dqn, ppo or sac")(
+    o.add_options()("algo", po::value<std::string>(), "dqn, ppo, sac or cem")(
         "env", po::value<std::string>(), "reference env id or scenario file")(
         "steps", po::value<long long>(), "total env steps")("seed", po::value<std::string>()->default_value("1"),
                                                              "random seed")(

@@ -37,7 +37,7 @@ void read_policy(const YAML::Node& node, const std::string& path, Diagnostics& d
   }
   if (learner) {
     p.kind = PolicyKind::kLearner;
-    const int a = map.choice("algorithm", {"dqn", "ppo", "sac"}, Need::kRequired);
+    const int a = map.choice("algorithm", agents::algorithm_names(), Need::kRequired);
     double steps = 0;
     map.number("steps", steps, 1, 1e12, Need::kRequired);
     p.steps = static_cast<std::int64_t>(steps);

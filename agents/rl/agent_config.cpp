@@ -13,15 +13,21 @@ const char* to_string(Algorithm algorithm) {
     case Algorithm::kDqn: return "dqn";
     case Algorithm::kPpo: return "ppo";
     case Algorithm::kSac: return "sac";
+    case Algorithm::kCem: return "cem";
   }
   return "?";
 }
 
+const std::vector<std::string>& algorithm_names() {
+  static const std::vector<std::string> names{"dqn", "ppo", "sac", "cem"};
+  return names;
+}
+
 Algorithm parse_algorithm(const std::string& text) {
-  if (text == "dqn") return Algorithm::kDqn;
-  if (text == "ppo") return Algorithm::kPpo;
-  if (text == "sac") return Algorithm::kSac;
-  throw std::invalid_argument("unknown algorithm \"" + text + "\" (dqn, ppo or sac)");
+  const auto& names = algorithm_names();
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (text == names[i]) return static_cast<Algorithm>(i);
+  throw std::invalid_argument("unknown algorithm \"" + text + "\" (dqn, ppo, sac or cem)");
 }
 
 PpoConfig ppo_continuous_defaults() {
@@ -61,6 +67,7 @@ int AgentConfig::num_envs() const {
     case Algorithm::kDqn: return dqn.num_envs;
     case Algorithm::kPpo: return ppo.num_envs;
     case Algorithm::kSac: return 1;
+    case Algorithm::kCem: return 1;
   }
   return 1;
 }
@@ -76,6 +83,7 @@ struct Field {
   bool* flag = nullptr;
   std::vector<int>* layers = nullptr;
   double lo = 0, hi = 0;
+  bool no_layers_ok = false;  // `hidden: []` is allowed (a linear network)
 };
 
 constexpr int kMaxInt = 2'000'000'000;
@@ -147,6 +155,17 @@ std::vector<Field> fields_of(AgentConfig& c) {
            {.key = "hidden", .layers = &s.hidden}});
       break;
     }
+    case Algorithm::kCem: {
+      CemConfig& e = c.cem;
+      add({{.key = "population", .integer = &e.population, .lo = 2, .hi = 1'000'000},
+           {.key = "elite_fraction", .real = &e.elite_fraction, .lo = 0, .hi = 1},
+           {.key = "episodes", .integer = &e.episodes, .lo = 1, .hi = 1'000'000},
+           {.key = "init_std", .real = &e.init_std, .lo = 0, .hi = 1e6},
+           {.key = "noise_std", .real = &e.noise_std, .lo = 0, .hi = 1e6},
+           {.key = "gamma", .real = &e.gamma, .lo = 0, .hi = 1},
+           {.key = "hidden", .layers = &e.hidden, .no_layers_ok = true}});
+      break;
+    }
   }
   return f;
 }
@@ -159,7 +178,7 @@ void read_agent_config(const YAML::Node& node, const std::string& path, Diagnost
   if (!map.is_map()) return;
   if (map.has("algorithm")) {
     const YAML::Node algorithm_node = map.child("algorithm");
-    const int index = map.choice("algorithm", {"dqn", "ppo", "sac"});
+    const int index = map.choice("algorithm", algorithm_names());
     if (index >= 0 && static_cast<Algorithm>(index) != config.algorithm)
       diagnostics.add(algorithm_node.Mark(), map.path("algorithm"),
                       std::string("this config is for ") + to_string(static_cast<Algorithm>(index)) +
@@ -177,12 +196,13 @@ void read_agent_config(const YAML::Node& node, const std::string& path, Diagnost
     if (f.layers && map.has(f.key)) {
       std::vector<double> sizes;
       map.numbers(f.key, sizes, 1, 65'536, 0);
-      bool whole = !sizes.empty();
+      bool whole = !sizes.empty() || f.no_layers_ok;
       for (double v : sizes) whole = whole && v == std::floor(v);
       if (whole)
         f.layers->assign(sizes.begin(), sizes.end());
       else
-        diagnostics.add(map.child(f.key).Mark(), map.path(f.key), "must list at least one whole layer width");
+        diagnostics.add(map.child(f.key).Mark(), map.path(f.key),
+                        f.no_layers_ok ? "must list whole layer widths" : "must list at least one whole layer width");
     }
   }
   if (config.algorithm == Algorithm::kPpo && map.has("num_minibatches") &&

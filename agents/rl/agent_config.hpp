@@ -14,10 +14,12 @@ class Diagnostics;
 
 namespace expanse::agents {
 
-enum class Algorithm { kDqn, kPpo, kSac };
+enum class Algorithm { kDqn, kPpo, kSac, kCem };
 const char* to_string(Algorithm algorithm);
-// "dqn", "ppo", "sac"; throws std::invalid_argument otherwise.
+// "dqn", "ppo", "sac", "cem"; throws std::invalid_argument otherwise.
 Algorithm parse_algorithm(const std::string& text);
+// Every algorithm's name, in the enum's order (for messages and YAML choices).
+const std::vector<std::string>& algorithm_names();
 
 // cleanrl/dqn.py
 struct DqnConfig {
@@ -81,6 +83,18 @@ struct SacConfig {
 };
 SacConfig sac_discrete_defaults();
 
+// The noisy cross-entropy method (Szita & Lőrincz 2006): policy search without gradients
+// (agents/rl/cem.cpp). Not a CleanRL script; the defaults are the values of docs/agents.md.
+struct CemConfig {
+  int population = 128;           // candidate parameter vectors per generation
+  double elite_fraction = 0.125;  // the best share of them refits the distribution
+  int episodes = 1;               // per candidate and generation, the same episodes for every candidate
+  double init_std = 0.5;          // the search distribution's initial standard deviation
+  double noise_std = 0.02;        // added to the refitted standard deviation: keeps the search from collapsing
+  double gamma = 0.99;            // the fitness is the mean discounted return
+  std::vector<int> hidden = {};   // empty: a linear policy
+};
+
 struct AgentConfig {
   Algorithm algorithm = Algorithm::kPpo;
   // Market scenarios: the action view ("discrete", "multidiscrete", "box"); empty = the algorithm's
@@ -91,8 +105,9 @@ struct AgentConfig {
   DqnConfig dqn;
   PpoConfig ppo;
   SacConfig sac;
+  CemConfig cem;
 
-  int num_envs() const;  // of the algorithm in use (SAC steps one env, as CleanRL)
+  int num_envs() const;  // of the algorithm in use (SAC and CEM step one env)
 };
 
 // The defaults for `algorithm`; `box_actions` picks the continuous or the

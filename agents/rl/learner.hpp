@@ -40,6 +40,8 @@ struct RunContext {
 
   // Called after each vector step: logs the episodes that just ended.
   void after_step();
+  // Logs one finished episode (after_step's, or one a learner played itself).
+  void record_episode(double episodic_return, int episodic_length);
   double recent_mean() const;  // NaN before the first episode
 };
 
@@ -75,6 +77,7 @@ std::unique_ptr<Learner> make_ppo(const PpoConfig& config, const Env& prototype,
                                   Rng& init_rng);
 std::unique_ptr<Learner> make_sac(const SacConfig& config, const Env& prototype, std::int64_t total_steps,
                                   Rng& init_rng);
+std::unique_ptr<Learner> make_cem(const CemConfig& config, const Env& prototype);
 
 // The rows a replay buffer needs: `buffer_size`, or fewer when the run stores fewer transitions
 // (at most total_steps + num_envs − 1). The ring then never wraps either way, so results are the

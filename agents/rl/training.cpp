@@ -201,6 +201,7 @@ std::string default_view(Algorithm algorithm) {
     case Algorithm::kDqn: return "discrete";
     case Algorithm::kPpo: return "multidiscrete";
     case Algorithm::kSac: return "box";
+    case Algorithm::kCem: return "multidiscrete";
   }
   return "discrete";
 }
@@ -224,11 +225,15 @@ std::unique_ptr<Env> make_training_env(const std::string& env, const std::string
 void RunContext::after_step() {
   for (std::size_t i = 0; i < envs.size(); ++i) {
     if (!buffers.terminated[i] && !buffers.truncated[i]) continue;
-    metrics->episode(global_step, buffers.episode_returns[i], buffers.episode_lengths[i]);
-    ++episodes;
-    recent_returns.push_back(buffers.episode_returns[i]);
-    if (recent_returns.size() > 100) recent_returns.erase(recent_returns.begin());
+    record_episode(buffers.episode_returns[i], buffers.episode_lengths[i]);
   }
+}
+
+void RunContext::record_episode(double episodic_return, int episodic_length) {
+  metrics->episode(global_step, episodic_return, episodic_length);
+  ++episodes;
+  recent_returns.push_back(episodic_return);
+  if (recent_returns.size() > 100) recent_returns.erase(recent_returns.begin());
 }
 
 double RunContext::recent_mean() const {

@@ -438,4 +438,16 @@ TEST_CASE("Agent configs: defaults, overrides and located errors", "[agents][con
     CHECK(all.find("bad.yaml:2:8: gamma") != std::string::npos);
     CHECK(all.find("bad.yaml:3:12: algorithm") != std::string::npos);
   }
+  // CEM's policy may be linear (no hidden layer); the gradient learners' networks may not.
+  AgentConfig cem = default_agent_config(Algorithm::kCem, false);
+  CHECK(cem.cem.hidden.empty());
+  read_agent_config("population: 16\nhidden: []\n", "cem.yaml", cem);
+  CHECK(cem.cem.population == 16);
+  AgentConfig cem_again = default_agent_config(Algorithm::kCem, false);
+  read_agent_config(agent_config_yaml(cem), "snapshot.yaml", cem_again);
+  CHECK(agent_config_yaml(cem_again) == agent_config_yaml(cem));
+  CHECK(parse_algorithm("cem") == Algorithm::kCem);
+  AgentConfig ppo = default_agent_config(Algorithm::kPpo, false);
+  CHECK_THROWS_WITH(read_agent_config("hidden: []\n", "ppo.yaml", ppo),
+                    Catch::Contains("ppo.yaml:1:9: hidden: must list at least one whole layer width"));
 }
