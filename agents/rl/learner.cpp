@@ -35,7 +35,7 @@ std::unique_ptr<Learner> make_learner(const AgentConfig& config, const Env& prot
     case Algorithm::kDqn: return make_dqn(config.dqn, prototype, total_steps, init_rng);
     case Algorithm::kPpo: return make_ppo(config.ppo, prototype, total_steps, init_rng);
     case Algorithm::kSac: return make_sac(config.sac, prototype, total_steps, init_rng);
-    case Algorithm::kCem: return make_cem(config.cem, prototype);
+    case Algorithm::kCem: return make_cem(config.cem, prototype, init_rng);
   }
   return nullptr;
 }

@@ -77,7 +77,7 @@ std::unique_ptr<Learner> make_ppo(const PpoConfig& config, const Env& prototype,
                                   Rng& init_rng);
 std::unique_ptr<Learner> make_sac(const SacConfig& config, const Env& prototype, std::int64_t total_steps,
                                   Rng& init_rng);
-std::unique_ptr<Learner> make_cem(const CemConfig& config, const Env& prototype);
+std::unique_ptr<Learner> make_cem(const CemConfig& config, const Env& prototype, Rng& init_rng);
 
 // The rows a replay buffer needs: `buffer_size`, or fewer when the run stores fewer transitions
 // (at most total_steps + num_envs − 1). The ring then never wraps either way, so results are the
