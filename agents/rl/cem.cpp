@@ -127,11 +127,7 @@ class Cem final : public Learner {
         values[d] = shape_.low[d] + 0.5f * (std::tanh(out_[d]) + 1.f) * (shape_.high[d] - shape_.low[d]);
       return;
     }
-    std::int32_t offset = 0;
-    for (std::size_t b = 0; b < shape_.nvec.size(); ++b) {
-      indices[b] = argmax_valid(out_.data() + offset, mask.empty() ? nullptr : mask.data() + offset, shape_.nvec[b]);
-      offset += shape_.nvec[b];
-    }
+    argmax_components(out_.data(), mask.empty() ? nullptr : mask.data(), shape_.nvec, indices);
   }
 
  private:

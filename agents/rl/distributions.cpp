@@ -83,6 +83,15 @@ std::int32_t argmax_valid(const float* values, const std::uint8_t* mask, int n) 
   return best < 0 ? 0 : best;
 }
 
+void argmax_components(const float* values, const std::uint8_t* mask, std::span<const std::int32_t> nvec,
+                       std::span<std::int32_t> indices) {
+  std::int32_t offset = 0;
+  for (std::size_t b = 0; b < nvec.size(); ++b) {
+    indices[b] = argmax_valid(values + offset, mask ? mask + offset : nullptr, nvec[b]);
+    offset += nvec[b];
+  }
+}
+
 PolicyTerms categorical_terms(const float* logits, const std::uint8_t* mask, int n, int action, double w_log_prob,
                               double w_entropy, float* grad) {
   double top = -INFINITY;

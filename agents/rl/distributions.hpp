@@ -35,6 +35,10 @@ void argmax_rows(const torch::Tensor& values, std::span<std::int64_t> out);
 std::int32_t sample_logits(const float* logits, const std::uint8_t* mask, int n, Rng& rng, double& log_prob);
 // The index of the largest valid value (0 when none is valid).
 std::int32_t argmax_valid(const float* values, const std::uint8_t* mask, int n);
+// argmax_valid for every component of a (Multi)Discrete action: `values` and `mask` (null: all
+// valid) hold Σ nvec entries, component after component.
+void argmax_components(const float* values, const std::uint8_t* mask, std::span<const std::int32_t> nvec,
+                       std::span<std::int32_t> indices);
 
 // The policy terms of PPO's update, which runs on plain arrays without autograd (see Mlp::backward).
 // Each function returns log π(action) and the entropy H and, given `grad`, adds

@@ -80,11 +80,7 @@ class Ppo final : public Learner {
       for (std::size_t d = 0; d < values.size(); ++d) values[d] = std::clamp(actor_out_[d], shape_.low[d], shape_.high[d]);
       return;
     }
-    std::int32_t offset = 0;
-    for (std::size_t b = 0; b < shape_.nvec.size(); ++b) {
-      indices[b] = argmax_valid(actor_out_.data() + offset, mask.empty() ? nullptr : mask.data() + offset, shape_.nvec[b]);
-      offset += shape_.nvec[b];
-    }
+    argmax_components(actor_out_.data(), mask.empty() ? nullptr : mask.data(), shape_.nvec, indices);
   }
 
  private:
