@@ -2,14 +2,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 #include "env/market/world_prior_file.hpp"
+#include "env/util/portable_math.hpp"
 
 namespace expanse {
 namespace {
 
-constexpr double kLogFxLimit = 3.0;  // observation clip for the log FX rate
+constexpr float kLogFxLimit = 3.f;        // observation clip for the log FX rate
+constexpr float kRegionRevenueLimit = 50.f;  // observation clip for a region's revenue / reward scale
+
+float clip(double value, float lo, float hi) { return std::clamp(static_cast<float>(value), lo, hi); }
 
 std::uint8_t bit(Mode m) {
   return static_cast<std::uint8_t>(1u << static_cast<unsigned>(m));
@@ -49,8 +54,12 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
   bass_q_.resize(R_);
   incumbents_.resize(R_);
   effectiveness_.resize(P_ * K_);
-  partner_attraction_.resize(P_ * K_);
-  influence_.resize(K_);
+  partner_product_attraction_.resize(P_ * K_);
+  partner_reach_.resize(P_ * K_);
+  region_attraction_.resize(R_);
+  demand_shock_.resize(R_);
+  heard_rows_.resize(spec_->neighbours_per_region());
+  heard_weights_.resize(spec_->neighbours_per_region());
   best_partner_.resize(R_);
   mode_.resize(R_);
   modes_used_.resize(R_);
@@ -63,8 +72,22 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
   region_revenue_.resize(R_);
   survey_error_.resize(R_);
   partner_failed_.resize(P_);
-  for (auto* v : {&potential_, &adopters_, &effective_market_, &share_, &penetration_, &next_penetration_})
+  next_shock_.resize(R_);
+  failure_quarter_.resize(P_);
+  for (auto* v : {&base_potential_, &adopters_, &effective_market_, &share_, &penetration_, &next_penetration_})
     v->resize(R_ * K_);
+  horizon_ = spec_->scenario().horizon;
+  growth_stride_ = static_cast<std::size_t>(horizon_) + 1;
+  growth_power_.resize(R_ * growth_stride_);
+  shock_log_keep_.resize(R_);
+  for (std::size_t r = 0; r < R_; ++r) {
+    double power = 1;
+    for (std::size_t t = 0; t < growth_stride_; ++t, power *= spec_->region(r).growth_factor)
+      growth_power_[r * growth_stride_ + t] = power;
+    shock_log_keep_[r] = portable_log(1 - spec_->region(r).shock_hazard);
+  }
+  for (const PartnerSpec& partner : spec_->scenario().partners)
+    failure_log_keep_.push_back(portable_log(1 - partner.failure_rate));
   build_spaces();
   std::vector<float> observation(observation_space_.low.size());
   reset(0, observation);
@@ -112,7 +135,7 @@ void MarketEnv::build_spaces() {
     add(id + "knowledge", 0.f, 1.f);
     add(id + "marketing", 0.f, 1.f);
     for (std::size_t k = 0; k < K_; ++k) add(id + "adopters_observed." + spec_->scenario().products[k].id, 0.f, 1.f);
-    add(id + "last_revenue", 0.f, 50.f);
+    add(id + "last_revenue", 0.f, kRegionRevenueLimit);
     add(id + "prior_potential", 0.f, 5.f);
     add(id + "prior_p", 0.f, 5.f);
     add(id + "prior_q", 0.f, 5.f);
@@ -125,7 +148,7 @@ void MarketEnv::build_spaces() {
     add(id + "shock", 0.f, 1.f);
     add(id + "best_partner_score", 0.f, 1.f);
     add(id + "partner_signed", 0.f, 1.f);
-    add(id + "fx_log", static_cast<float>(-kLogFxLimit), static_cast<float>(kLogFxLimit));
+    add(id + "fx_log", -kLogFxLimit, kLogFxLimit);
   }
 
   const std::size_t block = region_block_size();
@@ -157,15 +180,22 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
     bass_p_[r] = rp.bass_p.sample(rng_) / 4.0;  // annual → quarterly
     bass_q_[r] = rp.bass_q.sample(rng_) / 4.0;
     incumbents_[r] = rp.incumbent_attraction.sample(rng_);
-    for (std::size_t k = 0; k < K_; ++k) potential_[r * K_ + k] = spec_->potential_median(r, k) * multiplier;
+    for (std::size_t k = 0; k < K_; ++k) base_potential_[r * K_ + k] = spec_->potential_median(r, k) * multiplier;
   }
   for (std::size_t j = 0; j < P_; ++j) {
     const PartnerPrior& pp = prior_.partners[j];
     for (std::size_t k = 0; k < K_; ++k) {
       const double e = pp.effectiveness_mean[k] + (pp.effectiveness_sd > 0 ? pp.effectiveness_sd * rng_.normal() : 0.0);
       effectiveness_[j * K_ + k] = std::clamp(e, 0.0, 1.0);
-      partner_attraction_[j * K_ + k] = std::exp(spec_->model().beta_partner * effectiveness_[j * K_ + k]);
     }
+  }
+  // Shocks and partner failures have constant hazards per quarter: each is drawn as the waiting time
+  // to its next occurrence (geometric) rather than as a Bernoulli every quarter.
+  for (std::size_t r = 0; r < R_; ++r) next_shock_[r] = rng_.waiting_time(shock_log_keep_[r]);
+  next_failure_ = std::numeric_limits<std::int32_t>::max();
+  for (std::size_t j = 0; j < P_; ++j) {
+    failure_quarter_[j] = rng_.waiting_time(failure_log_keep_[j]);
+    next_failure_ = std::min(next_failure_, failure_quarter_[j]);
   }
 
   t_ = 0;
@@ -223,6 +253,15 @@ bool MarketEnv::enter(std::size_t r, Mode target, int partner) {
   mode_[r] = target;
   modes_used_[r] |= bit(target);
   partner_[r] = target == Mode::kPartner ? partner : -1;
+  if (target == Mode::kPartner) {
+    // What the partner brings to each product, computed when it is signed (most never are).
+    const std::size_t row = static_cast<std::size_t>(partner) * K_;
+    for (std::size_t k = 0; k < K_; ++k) {
+      partner_product_attraction_[row + k] =
+          spec_->product_attraction(k) * portable_exp(spec_->model().beta_partner * effectiveness_[row + k]);
+      partner_reach_[row + k] = spec_->mode(Mode::kPartner).reach * effectiveness_[row + k];
+    }
+  }
   last_.events |= kEventEntry;
   return true;
 }
@@ -262,17 +301,16 @@ bool MarketEnv::apply_target(std::size_t r, ModeTarget target) {
   return false;
 }
 
-bool MarketEnv::region_op_valid(std::size_t r, RegionOp op) const {
+// Which of the Discrete view's region operations are valid, all six at once (the mask writes them).
+std::array<std::uint8_t, kRegionOpCount> MarketEnv::region_ops_valid(std::size_t r) const {
   const Mode m = mode_[r];
-  switch (op) {
-    case RegionOp::kResearch: return m == Mode::kNone && !researched_[r];
-    case RegionOp::kPilot: return m == Mode::kNone;
-    case RegionOp::kSubsidiary: return m != Mode::kSubsidiary;
-    case RegionOp::kExit: return m != Mode::kNone;
-    case RegionOp::kMarketingUp: return m != Mode::kNone && marketing_[r] < 3;
-    case RegionOp::kMarketingDown: return m != Mode::kNone && marketing_[r] > 0;
-  }
-  return false;
+  const bool present = m != Mode::kNone;
+  return {!present && !researched_[r], !present, m != Mode::kSubsidiary,
+          present,     present && marketing_[r] < 3, present && marketing_[r] > 0};
+}
+
+bool MarketEnv::region_op_valid(std::size_t r, RegionOp op) const {
+  return region_ops_valid(r)[static_cast<std::size_t>(op)];
 }
 
 bool MarketEnv::partner_sign_valid(std::size_t j) const {
@@ -359,8 +397,10 @@ void MarketEnv::action_mask(std::span<std::uint8_t> mask) const {
   if (view_ == ActionView::kDiscrete) {
     mask[0] = 1;
     std::uint8_t* op = &mask[1];
-    for (std::size_t r = 0; r < R_; ++r)
-      for (std::int32_t o = 0; o < kRegionOpCount; ++o) *op++ = region_op_valid(r, static_cast<RegionOp>(o));
+    for (std::size_t r = 0; r < R_; ++r, op += kRegionOpCount) {
+      const auto valid = region_ops_valid(r);
+      std::copy(valid.begin(), valid.end(), op);
+    }
     for (std::size_t j = 0; j < P_; ++j) *op++ = partner_sign_valid(j);
     return;
   }
@@ -384,20 +424,29 @@ void MarketEnv::action_mask(std::span<std::uint8_t> mask) const {
 
 // ---- 2. Exogenous processes ---------------------------------------------------------------------
 
+// (Potential growth needs no work here: potential_at() reads it from a table of powers.)
 void MarketEnv::exogenous_processes() {
   for (std::size_t r = 0; r < R_; ++r) {
     const RegionModel& rm = spec_->region(r);
-    for (std::size_t k = 0; k < K_; ++k) potential_[r * K_ + k] *= rm.growth_factor;
     if (rm.fx_sigma > 0 || rm.fx_drift != 0) fx_log_[r] += rm.fx_drift + rm.fx_sigma * rng_.normal();
     if (shock_left_[r] > 0) {
       --shock_left_[r];
-    } else if (rm.shock_hazard > 0 && rng_.bernoulli(rm.shock_hazard)) {
+    } else if (t_ == next_shock_[r]) {
       shock_left_[r] = spec_->model().shock_duration;
       last_.events |= kEventShock;
     }
+    // Once a shock is over, the wait for the next one starts: it can begin from the next quarter on.
+    if (shock_left_[r] == 0 && next_shock_[r] <= t_)
+      next_shock_[r] = t_ + 1 + std::min(rng_.waiting_time(shock_log_keep_[r]), horizon_);
   }
+  if (t_ != next_failure_) return;
+  next_failure_ = std::numeric_limits<std::int32_t>::max();
   for (std::size_t j = 0; j < P_; ++j) {
-    if (partner_failed_[j] || !rng_.bernoulli(spec_->scenario().partners[j].failure_rate)) continue;
+    if (partner_failed_[j]) continue;
+    if (failure_quarter_[j] != t_) {
+      next_failure_ = std::min(next_failure_, failure_quarter_[j]);
+      continue;
+    }
     partner_failed_[j] = 1;
     last_.events |= kEventPartnerFailure;
     const std::size_t r = spec_->partner_region(j);
@@ -417,58 +466,73 @@ void MarketEnv::exogenous_processes() {
 void MarketEnv::compete_and_diffuse() {
   const ModelParams& m = spec_->model();
   const std::size_t neighbours = spec_->neighbours_per_region();
+  const double demand_sigma = m.demand_noise;
+  // First the regions' exponentials (attraction and demand shock), independent of each other, so
+  // that the processor overlaps them; then the products.
+  for (std::size_t r = 0; r < R_; ++r) {
+    if (mode_[r] == Mode::kNone) continue;
+    const RegionModel& rm = spec_->region(r);
+    // The region's part of the company's utility: marketing, unfamiliarity (which knowledge removes),
+    // physical distance (which it does not), the mode's presence.
+    const double region_utility = m.beta_marketing * spec_->ln1p_marketing(marketing_[r]) -
+                                  m.theta_distance * rm.distance * (1 - knowledge_[r]) - rm.geographic_friction +
+                                  spec_->mode(mode_[r]).utility;
+    region_attraction_[r] = portable_exp(region_utility);
+    demand_shock_[r] =
+        demand_sigma > 0 ? portable_exp(demand_sigma * rng_.normal() - 0.5 * demand_sigma * demand_sigma) : 1.0;
+  }
   for (std::size_t r = 0; r < R_; ++r) {
     const Mode mode = mode_[r];
-    double* N = &adopters_[r * K_];
-    double* M_eff = &effective_market_[r * K_];
-    double* share = &share_[r * K_];
     if (mode == Mode::kNone) continue;  // its rows are zero since reset, exit or partner failure
+    double* __restrict N = &adopters_[r * K_];
+    double* __restrict M_eff = &effective_market_[r * K_];
+    double* __restrict share = &share_[r * K_];
+    double* __restrict penetration_after = &next_penetration_[r * K_];
     const RegionModel& rm = spec_->region(r);
     const ModeParams& mp = spec_->mode(mode);
     const double ln_spend = spec_->ln1p_marketing(marketing_[r]);
-    // The region's part of the company's utility: marketing, unfamiliarity (which knowledge removes),
-    // physical distance (which it does not), the mode's presence.
-    const double region_utility = m.beta_marketing * ln_spend - m.theta_distance * rm.distance * (1 - knowledge_[r]) -
-                                  rm.geographic_friction + mp.utility;
-    const double region_attraction = std::exp(region_utility);
+    const double region_attraction = region_attraction_[r];
+    const double demand_shock = demand_shock_[r];
     const double competitors = incumbents_[r] + m.outside_attraction;
     const double access = shock_left_[r] > 0 ? 1.0 - rm.shock_severity : 1.0;
     const double innovation = bass_p_[r] * (1 + m.advertising * ln_spend);
     const double imitation = bass_q_[r];
-    const double demand_shock =
-        m.demand_noise > 0 ? std::exp(m.demand_noise * rng_.normal() - 0.5 * m.demand_noise * m.demand_noise) : 1.0;
-    // Influence of neighbouring markets, from their penetration at the start of the quarter.
+    const double keep = 1 - mp.churn;
+    // Influence of neighbouring markets, from their penetration at the start of the quarter; only
+    // neighbours with customers count, so their rows are gathered first.
     const std::int32_t* near = spec_->neighbour_index(r);
     const double* delta = spec_->neighbour_weight(r);
-    double* __restrict influence = influence_.data();
-    std::fill_n(influence, K_, 0.0);
+    std::size_t heard = 0;
     for (std::size_t n = 0; n < neighbours; ++n) {
       const std::size_t other = static_cast<std::size_t>(near[n]);
       if (!assumed_penetration_.empty()) {
-        const double* assumed = &assumed_penetration_[(static_cast<std::size_t>(t_) * R_ + other) * K_];
-        for (std::size_t k = 0; k < K_; ++k) influence[k] += delta[n] * assumed[k];
-        continue;
+        heard_rows_[heard] = &assumed_penetration_[(static_cast<std::size_t>(t_) * R_ + other) * K_];
+      } else {
+        if (mode_[other] == Mode::kNone) continue;  // no customers there: nothing to hear
+        heard_rows_[heard] = &penetration_[other * K_];
       }
-      if (mode_[other] == Mode::kNone) continue;  // no customers there: nothing to hear
-      const double* __restrict penetration = &penetration_[other * K_];
-      for (std::size_t k = 0; k < K_; ++k) influence[k] += delta[n] * penetration[k];
+      heard_weights_[heard++] = delta[n];
     }
-    const std::size_t partner_row = partner_[r] >= 0 ? static_cast<std::size_t>(partner_[r]) * K_ : 0;
-    const double* effectiveness = partner_[r] >= 0 ? &effectiveness_[partner_row] : nullptr;
+    // The product's attraction, times the partner's where one serves the region; reach likewise.
+    const bool partnered = partner_[r] >= 0;
+    const std::size_t partner_row = partnered ? static_cast<std::size_t>(partner_[r]) * K_ : 0;
+    const double* product_attraction = partnered ? &partner_product_attraction_[partner_row] : spec_->product_attractions();
+    const double* reach = partnered ? &partner_reach_[partner_row] : nullptr;
+    const double growth = growth_at(r, t_ + 1);
     for (std::size_t k = 0; k < K_; ++k) {
-      const double partner_fit = effectiveness ? effectiveness[k] : 0.0;
-      double attraction = spec_->product_attraction(k) * region_attraction;
-      if (effectiveness) attraction *= partner_attraction_[partner_row + k];
+      double influence = 0;
+      for (std::size_t n = 0; n < heard; ++n) influence += heard_weights_[n] * heard_rows_[n][k];
+      const double attraction = product_attraction[k] * region_attraction;
       share[k] = attraction / (attraction + competitors);
-      const double reach = effectiveness ? mp.reach * partner_fit : mp.reach;
-      M_eff[k] = potential_[r * K_ + k] * reach * share[k] * access;
-      double adopters = N[k] * (1 - mp.churn);
-      const double internal = M_eff[k] > 0 ? imitation * adopters / M_eff[k] : 0.0;
+      M_eff[k] = base_potential_[r * K_ + k] * growth * (reach ? reach[k] : mp.reach) * share[k] * access;
+      const double adopters = N[k] * keep;
+      const double per_customer = M_eff[k] > 0 ? 1 / M_eff[k] : 0.0;
+      const double internal = imitation * adopters * per_customer;
       const double new_adopters =
-          (innovation + internal + influence[k]) * std::max(0.0, M_eff[k] - adopters) * demand_shock;
+          (innovation + internal + influence) * std::max(0.0, M_eff[k] - adopters) * demand_shock;
       // Customers beyond a shrunken effective market (a shock, a weaker channel) are lost.
       N[k] = std::clamp(adopters + new_adopters, 0.0, M_eff[k]);
-      next_penetration_[r * K_ + k] = M_eff[k] > 0 ? N[k] / M_eff[k] : 0.0;
+      penetration_after[k] = N[k] * per_customer;
     }
   }
   // Neighbours above read the penetration at the start of the quarter: the new one goes to a
@@ -492,7 +556,7 @@ void MarketEnv::settle_money() {
     }
     const double kept =
         partner_[r] >= 0 ? 1 - spec_->scenario().partners[static_cast<std::size_t>(partner_[r])].fee : 1.0;
-    region_revenue_[r] = gross * std::exp(fx_log_[r]) * kept;
+    region_revenue_[r] = gross * portable_exp(fx_log_[r]) * kept;
     revenue += region_revenue_[r];
     serving += serve;
     fixed += spec_->mode(mode_[r]).fixed * spec_->region(r).cost_level;
@@ -521,7 +585,7 @@ void MarketEnv::learn() {
     // information); one error per region and quarter, common to its products.
     const double sigma = m.observation_noise * (1 - knowledge_[r]);
     survey_error_[r] =
-        sigma > 0 && mode_[r] != Mode::kNone ? std::exp(sigma * rng_.normal() - 0.5 * sigma * sigma) : 1.0;
+        sigma > 0 && mode_[r] != Mode::kNone ? portable_exp(sigma * rng_.normal() - 0.5 * sigma * sigma) : 1.0;
   }
 }
 
@@ -594,32 +658,38 @@ double MarketEnv::footprint_potential() const {
 
 void MarketEnv::write_observation(std::span<float> obs) {
   const ModelParams& m = spec_->model();
+  const int horizon = spec_->scenario().horizon;
   const float* lo = observation_space_.low.data();
   const float* hi = observation_space_.high.data();
-  auto clip = [&](std::size_t i, double value) { obs[i] = std::clamp(static_cast<float>(value), lo[i], hi[i]); };
-  const int horizon = spec_->scenario().horizon;
-  clip(0, static_cast<double>(horizon - t_) / horizon);
-  clip(1, cash_ / spec_->scenario().company.initial_cash);
-  clip(2, last_.profit / m.reward_scale);
+  obs[0] = clip(static_cast<double>(horizon - t_) / horizon, lo[0], hi[0]);
+  obs[1] = clip(cash_ / spec_->scenario().company.initial_cash, lo[1], hi[1]);
+  obs[2] = clip(last_.profit / m.reward_scale, lo[2], hi[2]);
+  // Per region, in the layout of build_spaces(); the bounds of the clipped values are its constants.
   const std::size_t block = region_block_size();
   for (std::size_t r = 0; r < R_; ++r) {
-    const std::size_t b = kGlobalFeatures + r * block;
-    float* o = &obs[b];
+    float* o = &obs[kGlobalFeatures + r * block];
+    const bool present = mode_[r] != Mode::kNone;
     for (std::size_t mode = 0; mode < kModeCount; ++mode) o[mode] = 0.f;
     o[static_cast<std::size_t>(mode_[r])] = 1.f;
     o[4] = static_cast<float>(knowledge_[r]);
-    o[5] = static_cast<float>(marketing_[r] / 3.0);
-    for (std::size_t k = 0; k < K_; ++k) {
-      const double potential = potential_[r * K_ + k];
-      clip(b + 6 + k, potential > 0 ? adopters_[r * K_ + k] / potential * survey_error_[r] : 0.0);
+    static constexpr float kMarketingShare[4] = {0.f, 1.f / 3, 2.f / 3, 1.f};
+    o[5] = kMarketingShare[marketing_[r]];
+    if (present) {
+      const double growth = growth_at(r, t_);
+      for (std::size_t k = 0; k < K_; ++k) {
+        const double potential = base_potential_[r * K_ + k] * growth;
+        o[6 + k] = potential > 0 ? clip(adopters_[r * K_ + k] / potential * survey_error_[r], 0.f, 1.f) : 0.f;
+      }
+      o[6 + K_] = clip(region_revenue_[r] / m.reward_scale, 0.f, kRegionRevenueLimit);
+    } else {  // without presence there are no adopters and no revenue
+      for (std::size_t k = 0; k <= K_; ++k) o[6 + k] = 0.f;
     }
-    clip(b + 6 + K_, region_revenue_[r] / m.reward_scale);
-    std::copy_n(&fixed_features_[r * kFixedRegionFeatures], kFixedRegionFeatures, o + 7 + K_);
+    std::memcpy(o + 7 + K_, &fixed_features_[r * kFixedRegionFeatures], kFixedRegionFeatures * sizeof(float));
     o[16 + K_] = shock_left_[r] > 0 ? 1.f : 0.f;
     const int best = best_partner_[r];
     o[17 + K_] = best >= 0 ? static_cast<float>(prior_.partners[static_cast<std::size_t>(best)].score) : 0.f;
     o[18 + K_] = partner_[r] >= 0 ? 1.f : 0.f;
-    clip(b + 19 + K_, fx_log_[r]);
+    o[19 + K_] = clip(fx_log_[r], -kLogFxLimit, kLogFxLimit);
   }
 }
 

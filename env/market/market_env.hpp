@@ -4,6 +4,8 @@
 // three action views (Discrete with mask, MultiDiscrete, Box), so agents compare on the same
 // dynamics. The world (potentials, Bass coefficients, competitors, partner effectiveness) is drawn
 // from a WorldPrior at every reset.
+#include <algorithm>
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -82,7 +84,7 @@ class MarketEnv final : public Env {
   double adopters(std::size_t r, std::size_t k) const { return adopters_[r * K_ + k]; }
   double effective_market(std::size_t r, std::size_t k) const { return effective_market_[r * K_ + k]; }
   double attainable_share(std::size_t r, std::size_t k) const { return share_[r * K_ + k]; }
-  double potential(std::size_t r, std::size_t k) const { return potential_[r * K_ + k]; }
+  double potential(std::size_t r, std::size_t k) const { return potential_at(r, k, t_); }
   double region_revenue(std::size_t r) const { return region_revenue_[r]; }  // last quarter, US$ m
   double true_effectiveness(std::size_t j, std::size_t k) const { return effectiveness_[j * K_ + k]; }
   // The episode's drawn world, for generating synthetic history and checking recovery.
@@ -121,9 +123,15 @@ class MarketEnv final : public Env {
   void learn();
   void write_observation(std::span<float> observation);
   bool discrete_valid(std::int32_t a) const;
+  std::array<std::uint8_t, kRegionOpCount> region_ops_valid(std::size_t r) const;
   bool region_op_valid(std::size_t r, RegionOp op) const;
   bool partner_sign_valid(std::size_t j) const;
   void update_best_partner(std::size_t r);
+  // Region r's market growth from reset to quarter t (its factor to the power t), and m_{r,k} then.
+  double growth_at(std::size_t r, int t) const {
+    return growth_power_[r * growth_stride_ + static_cast<std::size_t>(std::min(t, horizon_))];
+  }
+  double potential_at(std::size_t r, std::size_t k, int t) const { return base_potential_[r * K_ + k] * growth_at(r, t); }
 
   std::shared_ptr<const MarketSpec> spec_;
   WorldPrior prior_;
@@ -136,12 +144,19 @@ class MarketEnv final : public Env {
   // already clipped to their bounds: copied, not recomputed, every step.
   static constexpr std::size_t kFixedRegionFeatures = 9;
   std::vector<float> fixed_features_;
+  // Per region (growth) and partner (failure), fixed for the env's life.
+  int horizon_ = 0;
+  std::size_t growth_stride_ = 0;            // horizon + 1
+  std::vector<double> growth_power_;         // R × (horizon + 1): growth_factor^t
+  std::vector<double> shock_log_keep_;       // R: ln(1 − shock hazard)
+  std::vector<double> failure_log_keep_;     // P: ln(1 − failure rate)
 
   // The world of this episode (drawn at reset).
   std::vector<double> bass_p_, bass_q_;  // quarterly
   std::vector<double> incumbents_;
   std::vector<double> effectiveness_;       // P × K
-  std::vector<double> partner_attraction_;  // P × K, exp(β_partner · effectiveness)
+  std::vector<double> partner_product_attraction_;  // P × K, product attraction · exp(β_partner · effectiveness)
+  std::vector<double> partner_reach_;               // P × K, the partner mode's reach · effectiveness
 
   // State.
   Rng rng_;
@@ -155,19 +170,26 @@ class MarketEnv final : public Env {
   std::vector<std::int8_t> marketing_;
   std::vector<std::int32_t> partner_;
   std::vector<std::int32_t> shock_left_;
+  std::vector<std::int32_t> next_shock_;       // quarter a region's next shock starts, if not in one
+  std::vector<std::int32_t> failure_quarter_;  // quarter each partner fails
+  std::int32_t next_failure_ = 0;              // the earliest failure quarter of a partner still alive
   std::vector<double> fx_log_;
   std::vector<std::uint8_t> researched_;
   std::vector<double> region_revenue_;
   std::vector<double> survey_error_;  // multiplicative error of this quarter's adopter survey
   std::vector<std::uint8_t> partner_failed_;
   std::vector<std::int32_t> best_partner_;  // per region, see best_available_partner()
-  std::vector<double> potential_;           // R × K, grows with the economy
+  std::vector<double> base_potential_;      // R × K, drawn at reset; see potential_at()
   std::vector<double> adopters_;            // R × K
   std::vector<double> effective_market_;    // R × K, M_eff of the last quarter
   std::vector<double> share_;               // R × K, attainable share of the last quarter
   std::vector<double> penetration_;         // R × K, N / M_eff at the end of the last quarter
   std::vector<double> next_penetration_;    // R × K, this quarter's, written by compete_and_diffuse()
-  std::vector<double> influence_;           // K, scratch of compete_and_diffuse()
+  // Scratch of compete_and_diffuse(): per region, e^(utility) and the demand shock; the rows of
+  // neighbours' penetration heard by one region, and their weights.
+  std::vector<double> region_attraction_, demand_shock_;
+  std::vector<const double*> heard_rows_;
+  std::vector<double> heard_weights_;
   std::vector<double> assumed_penetration_;  // see set_assumed_neighbour_penetration()
   QuarterReport last_;
 };

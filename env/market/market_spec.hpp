@@ -48,6 +48,7 @@ class MarketSpec {
   double potential_median(std::size_t r, std::size_t k) const { return potential_median_[r * product_count() + k]; }
   // exp(β_Q·Q_k − β_P·ln(P_k / P_ref,k)): the product's part of the company's attraction.
   double product_attraction(std::size_t k) const { return product_attraction_[k]; }
+  const double* product_attractions() const { return product_attraction_.data(); }
   const ModeParams& mode(Mode m) const { return *modes_[static_cast<std::size_t>(m)]; }
   double exit_cost(Mode m, std::size_t r) const;
   double setup_cost(Mode m, std::size_t r) const;

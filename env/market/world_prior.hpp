@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "env/market/market_spec.hpp"
+#include "env/util/portable_math.hpp"
 #include "env/util/rng.hpp"
 
 namespace expanse {
@@ -15,7 +16,7 @@ namespace expanse {
 struct LogNormalPrior {
   double median = 1.0;
   double sigma = 0.0;
-  double sample(Rng& rng) const { return sigma > 0 ? median * std::exp(sigma * rng.normal()) : median; }
+  double sample(Rng& rng) const { return sigma > 0 ? median * portable_exp(sigma * rng.normal()) : median; }
 };
 
 struct RegionPrior {

@@ -100,36 +100,41 @@ TEST_CASE("Fitting priors is reproducible from its seed", "[analysis][fit]") {
 }
 
 TEST_CASE("Fitted priors are closer to the true world than the prior they start from", "[analysis][fit]") {
+  // Errors pooled over five synthetic histories: one history is one draw of the world, and a single
+  // draw can favour either side (with seed 5 the collaborative filter loses to the baseline).
   const MarketSpec spec(world());
-  const std::uint64_t seed = 2;
-  const History h = generate_history(world(), seed);
-  const PriorFit fit = fit_priors(spec, h, seed);
   const WorldPrior base = default_world_prior(spec);
-  std::vector<bool> has_history(spec.region_count(), false);
-  for (const auto& e : h.entries) has_history[e.region] = true;
-  double fitted_error[3] = {0, 0, 0}, base_error[3] = {0, 0, 0};
+  double fitted_error[3] = {0, 0, 0}, base_error[3] = {0, 0, 0}, cf_rmse = 0, cf_baseline_rmse = 0;
   int n = 0;
-  for (std::size_t r = 0; r < spec.region_count(); ++r) {
-    if (!has_history[r]) continue;
-    const Truth t = true_world(world(), r, seed);
-    const RegionPrior &f = fit.prior.regions[r], &b = base.regions[r];
-    fitted_error[0] += std::abs(std::log(f.potential_multiplier.median / t.multiplier));
-    base_error[0] += std::abs(std::log(b.potential_multiplier.median / t.multiplier));
-    fitted_error[1] += std::abs(std::log(f.bass_p.median / t.p));
-    base_error[1] += std::abs(std::log(b.bass_p.median / t.p));
-    fitted_error[2] += std::abs(std::log(f.bass_q.median / t.q));
-    base_error[2] += std::abs(std::log(b.bass_q.median / t.q));
-    ++n;
+  for (std::uint64_t seed = 2; seed <= 6; ++seed) {
+    const History h = generate_history(world(), seed);
+    const PriorFit fit = fit_priors(spec, h, seed);
+    std::vector<bool> has_history(spec.region_count(), false);
+    for (const auto& e : h.entries) has_history[e.region] = true;
+    for (std::size_t r = 0; r < spec.region_count(); ++r) {
+      if (!has_history[r]) continue;
+      const Truth t = true_world(world(), r, seed);
+      const RegionPrior &f = fit.prior.regions[r], &b = base.regions[r];
+      fitted_error[0] += std::abs(std::log(f.potential_multiplier.median / t.multiplier));
+      base_error[0] += std::abs(std::log(b.potential_multiplier.median / t.multiplier));
+      fitted_error[1] += std::abs(std::log(f.bass_p.median / t.p));
+      base_error[1] += std::abs(std::log(b.bass_p.median / t.p));
+      fitted_error[2] += std::abs(std::log(f.bass_q.median / t.q));
+      base_error[2] += std::abs(std::log(b.bass_q.median / t.q));
+      ++n;
+    }
+    CHECK(fit.entries_fitted >= fit.entries * 9 / 10);
+    CHECK(fit.segments.k >= 2);
+    cf_rmse += fit.cf_rmse;
+    cf_baseline_rmse += fit.cf_baseline_rmse;
   }
-  REQUIRE(n >= 10);
+  REQUIRE(n >= 50);
   INFO("mean |log error| fitted vs prior: potential " << fitted_error[0] / n << " vs " << base_error[0] / n << ", p "
                                                       << fitted_error[1] / n << " vs " << base_error[1] / n << ", q "
                                                       << fitted_error[2] / n << " vs " << base_error[2] / n);
   CHECK(fitted_error[0] < 0.7 * base_error[0]);
   CHECK(fitted_error[1] < base_error[1]);
-  CHECK(fit.entries_fitted >= fit.entries * 9 / 10);
-  CHECK(fit.segments.k >= 2);
-  CHECK(fit.cf_rmse < fit.cf_baseline_rmse);
+  CHECK(cf_rmse < cf_baseline_rmse);
 }
 
 TEST_CASE("The priors file round-trips and the env reads it through the scenario", "[analysis][fit]") {

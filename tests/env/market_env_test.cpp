@@ -272,3 +272,45 @@ TEST_CASE("Reward shaping is potential-based, off by default, and kept apart fro
   // Σ γ^t F_t telescopes to γ^T Φ(s_T) − Φ(s_0), and Φ(s_0) = 0 (no footprint at the start).
   CHECK(discounted_shaping == Approx(discount * phi_last).margin(1e-9));
 }
+
+TEST_CASE("Shocks and partner failures start at their per-quarter rates", "[market]") {
+  // The env draws the waiting time to the next shock or failure (geometric) instead of a Bernoulli
+  // every quarter; the rate per eligible quarter must still be the hazard. A region is eligible in
+  // quarter t when it was not in a shock in quarter t − 1 (a shock's last quarter is followed by one
+  // that cannot start another); a partner, while it has not failed.
+  MarketEnv env(scenario_spec("stress-regulatory-crackdown"), ActionView::kDiscrete);
+  const MarketSpec& spec = env.spec();
+  const std::size_t R = spec.region_count(), P = spec.partner_count();
+  double shock_expected = 0, shock_variance = 0, failure_expected = 0, failure_variance = 0;
+  int shocks = 0, failures = 0;
+  for (std::uint64_t episode = 0; episode < 1500; ++episode) {
+    env.reset(episode);
+    std::vector<bool> shocked(R, false), failed(P, false);
+    for (int t = 0; t < spec.scenario().horizon; ++t) {
+      env.step(0);
+      for (std::size_t r = 0; r < R; ++r) {
+        if (!shocked[r]) {
+          const double h = spec.region(r).shock_hazard;
+          shock_expected += h;
+          shock_variance += h * (1 - h);
+          shocks += env.shock_active(r);
+        }
+        shocked[r] = env.shock_active(r);
+      }
+      for (std::size_t j = 0; j < P; ++j) {
+        if (failed[j]) continue;
+        const double rho = spec.scenario().partners[j].failure_rate;
+        failure_expected += rho;
+        failure_variance += rho * (1 - rho);
+        failed[j] = env.partner_failed(j);
+        failures += failed[j];
+      }
+    }
+  }
+  INFO("shock starts " << shocks << " (expected " << shock_expected << "), partner failures " << failures
+                       << " (expected " << failure_expected << ")");
+  REQUIRE(shock_expected > 1000);
+  REQUIRE(failure_expected > 1000);
+  CHECK(std::abs(shocks - shock_expected) < 5 * std::sqrt(shock_variance));
+  CHECK(std::abs(failures - failure_expected) < 5 * std::sqrt(failure_variance));
+}

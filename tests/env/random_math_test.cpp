@@ -1,0 +1,67 @@
+// The project's own exp, log and random draws: accurate against libm, exact where the law says so.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+
+#include "env/util/portable_math.hpp"
+#include "env/util/rng.hpp"
+
+using namespace expanse;
+
+TEST_CASE("portable_exp agrees with libm to 5e-16 over the whole double range", "[env][math]") {
+  Rng rng(1);
+  double worst = 0;
+  for (int i = 0; i < 1'000'000; ++i) {
+    const double x = i % 2 ? rng.uniform(-700, 700) : rng.uniform(-5, 5);
+    const double expected = std::exp(x);
+    worst = std::max(worst, std::abs(portable_exp(x) - expected) / expected);
+  }
+  INFO("worst relative error " << worst);
+  CHECK(worst < 5e-16);
+  CHECK(portable_exp(0) == 1);
+  CHECK(portable_exp(-800) == 0);
+  CHECK(portable_exp(710) == std::numeric_limits<double>::infinity());
+  CHECK(std::isnan(portable_exp(std::numeric_limits<double>::quiet_NaN())));
+}
+
+TEST_CASE("portable_log agrees with libm to 5e-16, subnormals and edges included", "[env][math]") {
+  Rng rng(2);
+  double worst = 0;
+  for (int i = 0; i < 1'000'000; ++i) {
+    const double x = i % 3 == 0 ? rng.uniform_open()
+                     : i % 3 == 1 ? std::exp(rng.uniform(-700, 700))
+                                  : 1 + (rng.uniform() - 0.5) * 1e-3;  // near 1, where ln x → 0
+    const double expected = std::log(x);
+    if (expected != 0) worst = std::max(worst, std::abs(portable_log(x) - expected) / std::abs(expected));
+  }
+  INFO("worst relative error " << worst);
+  CHECK(worst < 5e-16);
+  CHECK(portable_log(1) == 0);
+  CHECK(std::abs(portable_log(0x1p-1074) - std::log(0x1p-1074)) < 1e-12);
+  CHECK(portable_log(0) == -std::numeric_limits<double>::infinity());
+  CHECK(std::isnan(portable_log(-1)));
+}
+
+TEST_CASE("Waiting times follow the geometric law of a per-period probability", "[env][math]") {
+  // P(wait = w) = (1 − p)^w · p: mean (1 − p)/p, and P(wait = 0) = p.
+  for (const double p : {0.01, 0.2, 0.9}) {
+    Rng rng(3);
+    const int draws = 400'000;
+    double sum = 0;
+    int zero = 0, negative = 0;
+    for (int i = 0; i < draws; ++i) {
+      const std::int32_t w = rng.waiting_time(portable_log(1 - p));
+      negative += w < 0;
+      sum += w;
+      zero += w == 0;
+    }
+    CHECK(negative == 0);
+    const double mean = (1 - p) / p, sd = std::sqrt(1 - p) / p;
+    INFO("p = " << p << ": mean " << sum / draws << ", expected " << mean);
+    CHECK(std::abs(sum / draws - mean) < 5 * sd / std::sqrt(draws));
+    CHECK(std::abs(static_cast<double>(zero) / draws - p) < 5 * std::sqrt(p * (1 - p) / draws));
+  }
+  Rng rng(4);
+  CHECK(rng.waiting_time(0.0) == std::numeric_limits<std::int32_t>::max());  // p = 0: never
+  CHECK(rng.waiting_time(portable_log(0.0)) == 0);                           // p = 1: at once
+}
