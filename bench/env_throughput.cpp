@@ -2,6 +2,11 @@
 //   build/release/bench/env_throughput [SECONDS_PER_CASE [SCENARIO]]   (from the repository root)
 // Prints a Markdown table (the median of three runs per case); docs/benchmarks.md records the
 // figures and the machine.
+//   build/release/bench/env_throughput --fixed STEPS [SCENARIO]
+// plays a fixed number of steps instead (Discrete view, 16 envs, fixed seeds) and prints a
+// fingerprint of every reward, flag and observation: for counting instructions under callgrind,
+// which a shared machine does not disturb, and for checking that an optimisation left every
+// trajectory unchanged (same fingerprint).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -25,7 +30,16 @@ struct Result {
   double ns_per_region_product;
 };
 
-Result measure(const std::string& path, ActionView view, std::size_t num_envs, double seconds) {
+// FNV-1a over raw bytes.
+void fingerprint_bytes(std::uint64_t& hash, const void* data, std::size_t size) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * 0x100000001B3ULL;
+}
+
+// Random play for `seconds`, or for `max_steps` steps when it is positive; with `fingerprint`, every
+// step's results are hashed into it (outside the timed part).
+Result measure(const std::string& path, ActionView view, std::size_t num_envs, double seconds, std::size_t max_steps = 0,
+               std::uint64_t* fingerprint = nullptr) {
   const MarketEnv prototype(std::make_shared<const MarketSpec>(load_scenario_file(path)), view);
   VectorEnv envs(prototype, num_envs);
   VectorBuffers buffers(envs);
@@ -37,8 +51,11 @@ Result measure(const std::string& path, ActionView view, std::size_t num_envs, d
   std::size_t steps = 0;
   double stepping = 0;
   const auto start = Clock::now();
-  while (std::chrono::duration<double>(Clock::now() - start).count() < seconds) {
-    for (int batch = 0; batch < 16; ++batch) {
+  auto more = [&] {
+    return max_steps > 0 ? steps < max_steps : std::chrono::duration<double>(Clock::now() - start).count() < seconds;
+  };
+  while (more()) {
+    for (int batch = 0; batch < 16 && more(); ++batch) {
       for (std::size_t i = 0; i < num_envs; ++i) {
         const std::size_t a = envs.action_size();
         std::span<const std::uint8_t> mask;
@@ -52,6 +69,12 @@ Result measure(const std::string& path, ActionView view, std::size_t num_envs, d
       envs.step(indices, values, buffers);
       stepping += std::chrono::duration<double>(Clock::now() - t0).count();
       steps += num_envs;
+      if (fingerprint) {
+        fingerprint_bytes(*fingerprint, buffers.observations.data(), buffers.observations.size() * sizeof(float));
+        fingerprint_bytes(*fingerprint, buffers.rewards.data(), buffers.rewards.size() * sizeof(double));
+        fingerprint_bytes(*fingerprint, buffers.terminated.data(), buffers.terminated.size());
+        fingerprint_bytes(*fingerprint, buffers.truncated.data(), buffers.truncated.size());
+      }
     }
   }
   const double total = std::chrono::duration<double>(Clock::now() - start).count();
@@ -92,6 +115,15 @@ double full_load_ns_per_region_product(const std::string& path, std::size_t num_
 
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
+  if (argc > 2 && std::string(argv[1]) == "--fixed") {
+    const std::size_t steps = std::strtoull(argv[2], nullptr, 10);
+    const std::string path = std::string("scenarios/") + (argc > 3 ? argv[3] : "asia-pacific") + ".yaml";
+    std::uint64_t fingerprint = 0xCBF29CE484222325ULL;
+    const Result r = measure(path, ActionView::kDiscrete, 16, 0, steps, &fingerprint);
+    std::printf("%s: %zu steps (Discrete view, 16 envs), fingerprint %016llx, %.0f env steps/s\n", path.c_str(), steps,
+                static_cast<unsigned long long>(fingerprint), r.steps_per_second);
+    return 0;
+  }
   const std::string only = argc > 2 ? argv[2] : "";  // optional: one scenario name
   struct Case {
     const char* scenario;
