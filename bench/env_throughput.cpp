@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -115,13 +116,22 @@ double full_load_ns_per_region_product(const std::string& path, std::size_t num_
 
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
-  if (argc > 2 && std::string(argv[1]) == "--fixed") {
-    const std::size_t steps = std::strtoull(argv[2], nullptr, 10);
+  if (argc > 1 && std::string(argv[1]) == "--fixed") {
+    const long long steps = argc > 2 ? std::atoll(argv[2]) : 0;
+    if (steps <= 0) {
+      std::fprintf(stderr, "env_throughput --fixed: expected a positive number of steps, e.g. --fixed 48000\n");
+      return 2;
+    }
     const std::string path = std::string("scenarios/") + (argc > 3 ? argv[3] : "asia-pacific") + ".yaml";
-    std::uint64_t fingerprint = 0xCBF29CE484222325ULL;
-    const Result r = measure(path, ActionView::kDiscrete, 16, 0, steps, &fingerprint);
-    std::printf("%s: %zu steps (Discrete view, 16 envs), fingerprint %016llx, %.0f env steps/s\n", path.c_str(), steps,
-                static_cast<unsigned long long>(fingerprint), r.steps_per_second);
+    try {
+      std::uint64_t fingerprint = 0xCBF29CE484222325ULL;
+      const Result r = measure(path, ActionView::kDiscrete, 16, 0, static_cast<std::size_t>(steps), &fingerprint);
+      std::printf("%s: %lld steps (Discrete view, 16 envs), fingerprint %016llx, %.0f env steps/s\n", path.c_str(),
+                  steps, static_cast<unsigned long long>(fingerprint), r.steps_per_second);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "env_throughput: %s\n", e.what());
+      return 1;
+    }
     return 0;
   }
   const std::string only = argc > 2 ? argv[2] : "";  // optional: one scenario name
