@@ -1,12 +1,12 @@
-// Soft actor-critic (Haarnoja et al. 2018) as CleanRL's sac_continuous_action.py:
-// twin Q networks with Polyak-averaged targets;
-// a tanh-squashed Gaussian actor, updated policy_frequency times every policy_frequency steps;
-// automatic entropy tuning towards −dim(A).
+// Soft actor-critic (Haarnoja et al. 2018) as CleanRL's sac_continuous_action.py.
+// Twin Q networks with Polyak-averaged targets.
+// A tanh-squashed Gaussian actor, updated policy_frequency times every policy_frequency steps.
+// Automatic entropy tuning towards −dim(A).
 // Its updates are computed by hand (Mlp::backward), without autograd.
 //
-// Discrete action spaces get the discrete variant of sac_atari.py (Christodoulou 2019):
-// one Q value per action, expectations over the policy instead of a sampled action,
-// and masks on invalid actions. Its updates go through LibTorch autograd.
+// Discrete action spaces get the discrete variant of sac_atari.py (Christodoulou 2019).
+// It keeps one Q value per action, takes expectations over the policy instead of a sampled action,
+// and masks invalid actions. Its updates go through LibTorch autograd.
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
