@@ -1,7 +1,8 @@
 // Env steps per second on one core: random valid actions through VectorEnv, per scenario.
 //   build/release/bench/env_throughput [SECONDS_PER_CASE [SCENARIO]]   (from the repository root)
 // Prints a Markdown table (the median of three runs per case); docs/benchmarks.md records the
-// figures and the machine.
+// figures and the machine. Times are the thread's CPU time, so other load on the machine disturbs
+// them less than it would wall-clock times.
 //   build/release/bench/env_throughput --fixed STEPS [SCENARIO]
 // plays a fixed number of steps instead (Discrete view, 16 envs, fixed seeds) and prints a
 // fingerprint of every reward, flag and observation: for counting instructions under callgrind,
@@ -15,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <time.h>
+
 #include "env/market/market_env.hpp"
 #include "env/market/scenario_loader.hpp"
 #include "env/random_actions.hpp"
@@ -25,8 +28,16 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// The CPU time of this thread, in seconds: what the stepping costs on one core, unaffected by
+// other processes taking turns on it (on an idle machine, the same as the wall-clock time).
+double thread_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
+}
+
 struct Result {
-  double steps_per_second;       // env steps inside VectorEnv::step only
+  double steps_per_second;       // env steps inside VectorEnv::step only, per second of CPU time
   double loop_steps_per_second;  // including drawing the random valid actions from the masks
   double ns_per_region_product;
 };
@@ -52,6 +63,7 @@ Result measure(const std::string& path, ActionView view, std::size_t num_envs, d
   std::size_t steps = 0;
   double stepping = 0;
   const auto start = Clock::now();
+  const double start_cpu = thread_seconds();
   auto more = [&] {
     return max_steps > 0 ? steps < max_steps : std::chrono::duration<double>(Clock::now() - start).count() < seconds;
   };
@@ -66,9 +78,9 @@ Result measure(const std::string& path, ActionView view, std::size_t num_envs, d
                              box ? std::span<std::int32_t>() : std::span<std::int32_t>(&indices[i * a], a),
                              box ? std::span<float>(&values[i * a], a) : std::span<float>());
       }
-      const auto t0 = Clock::now();
+      const double t0 = thread_seconds();
       envs.step(indices, values, buffers);
-      stepping += std::chrono::duration<double>(Clock::now() - t0).count();
+      stepping += thread_seconds() - t0;
       steps += num_envs;
       if (fingerprint) {
         fingerprint_bytes(*fingerprint, buffers.observations.data(), buffers.observations.size() * sizeof(float));
@@ -78,7 +90,7 @@ Result measure(const std::string& path, ActionView view, std::size_t num_envs, d
       }
     }
   }
-  const double total = std::chrono::duration<double>(Clock::now() - start).count();
+  const double total = thread_seconds() - start_cpu;
   const double cells = static_cast<double>(prototype.spec().region_count() * prototype.spec().product_count());
   const double n = static_cast<double>(steps);
   return {n / stepping, n / total, stepping / n * 1e9 / cells};
@@ -103,12 +115,13 @@ double full_load_ns_per_region_product(const std::string& path, std::size_t num_
   std::size_t steps = 0;
   int t = 0;
   const auto start = Clock::now();
+  const double start_cpu = thread_seconds();
   while (std::chrono::duration<double>(Clock::now() - start).count() < seconds) {
     envs.step(t == 0 ? enter : keep, {}, buffers);
     t = buffers.truncated[0] ? 0 : t + 1;
     steps += num_envs;
   }
-  const double total = std::chrono::duration<double>(Clock::now() - start).count();
+  const double total = thread_seconds() - start_cpu;
   return total / static_cast<double>(steps) * 1e9 / static_cast<double>(R * prototype.spec().product_count());
 }
 

@@ -16,6 +16,21 @@ constexpr float kRegionRevenueLimit = 50.f;  // observation clip for a region's 
 
 float clip(double value, float lo, float hi) { return std::clamp(static_cast<float>(value), lo, hi); }
 
+// The Discrete view's valid region operations depend on the mode, whether the region was researched
+// this quarter and the marketing level only: one row per such state.
+constexpr auto kRegionOpsByState = [] {
+  std::array<RegionOps, kModeCount * 2 * 4> rows{};
+  for (std::size_t m = 0; m < kModeCount; ++m)
+    for (std::size_t researched = 0; researched < 2; ++researched)
+      for (std::size_t level = 0; level < 4; ++level) {
+        const bool present = static_cast<Mode>(m) != Mode::kNone;
+        rows[(m * 2 + researched) * 4 + level] = {!present && !researched, !present,
+                                                   static_cast<Mode>(m) != Mode::kSubsidiary, present,
+                                                   present && level < 3, present && level > 0};
+      }
+  return rows;
+}();
+
 std::uint8_t bit(Mode m) {
   return static_cast<std::uint8_t>(1u << static_cast<unsigned>(m));
 }
@@ -60,7 +75,10 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
   demand_shock_.resize(R_);
   heard_rows_.resize(spec_->neighbours_per_region());
   heard_weights_.resize(spec_->neighbours_per_region());
+  influence_.resize(K_);
+  present_.resize(R_);
   best_partner_.resize(R_);
+  best_partner_score_.resize(R_);
   mode_.resize(R_);
   modes_used_.resize(R_);
   knowledge_.resize(R_);
@@ -86,8 +104,12 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
       growth_power_[r * growth_stride_ + t] = power;
     shock_log_keep_[r] = portable_log(1 - spec_->region(r).shock_hazard);
   }
-  for (const PartnerSpec& partner : spec_->scenario().partners)
+  revenue_kept_.push_back(1.0);
+  for (const PartnerSpec& partner : spec_->scenario().partners) {
     failure_log_keep_.push_back(portable_log(1 - partner.failure_rate));
+    revenue_kept_.push_back(1 - partner.fee);
+  }
+  for (std::size_t m = 0; m < kModeCount; ++m) mode_reach_.insert(mode_reach_.end(), K_, spec_->mode(static_cast<Mode>(m)).reach);
   build_spaces();
   std::vector<float> observation(observation_space_.low.size());
   reset(0, observation);
@@ -214,6 +236,7 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
   std::fill(survey_error_.begin(), survey_error_.end(), 1.0);
   std::fill(partner_failed_.begin(), partner_failed_.end(), 0);
   for (std::size_t r = 0; r < R_; ++r) update_best_partner(r);
+  present_count_ = 0;
   for (auto* v : {&adopters_, &effective_market_, &share_, &penetration_, &next_penetration_})
     std::fill(v->begin(), v->end(), 0.0);
   last_ = QuarterReport{};
@@ -232,6 +255,16 @@ void MarketEnv::update_best_partner(std::size_t r) {
       best = static_cast<int>(j);
   }
   best_partner_[r] = best;
+  best_partner_score_[r] = best >= 0 ? static_cast<float>(prior_.partners[static_cast<std::size_t>(best)].score) : 0.f;
+}
+
+void MarketEnv::list_present_regions() {
+  std::size_t n = 0;
+  for (std::size_t r = 0; r < R_; ++r) {
+    present_[n] = static_cast<std::uint32_t>(r);
+    n += mode_[r] != Mode::kNone;
+  }
+  present_count_ = n;
 }
 
 bool MarketEnv::research(std::size_t r) {
@@ -301,20 +334,19 @@ bool MarketEnv::apply_target(std::size_t r, ModeTarget target) {
   return false;
 }
 
-// Which of the Discrete view's region operations are valid, all six at once (the mask writes them).
-std::array<std::uint8_t, kRegionOpCount> MarketEnv::region_ops_valid(std::size_t r) const {
-  const Mode m = mode_[r];
-  const bool present = m != Mode::kNone;
-  return {!present && !researched_[r], !present, m != Mode::kSubsidiary,
-          present,     present && marketing_[r] < 3, present && marketing_[r] > 0};
+// Which of the Discrete view's region operations are valid, all six at once (the mask copies them):
+// a row of kRegionOpsByState, looked up rather than computed with branches on a random state.
+const RegionOps& MarketEnv::region_ops_valid(std::size_t r) const {
+  return kRegionOpsByState[(static_cast<std::size_t>(mode_[r]) * 2 + researched_[r]) * 4 +
+                           static_cast<std::size_t>(marketing_[r])];
 }
 
 bool MarketEnv::region_op_valid(std::size_t r, RegionOp op) const {
   return region_ops_valid(r)[static_cast<std::size_t>(op)];
 }
 
-bool MarketEnv::partner_sign_valid(std::size_t j) const {
-  return !partner_failed_[j] && mode_[spec_->partner_region(j)] < Mode::kPartner;
+[[gnu::always_inline]] inline bool MarketEnv::partner_sign_valid(std::size_t j) const {
+  return !partner_failed_[j] & (mode_[spec_->partner_region(j)] < Mode::kPartner);
 }
 
 bool MarketEnv::discrete_valid(std::int32_t a) const {
@@ -398,8 +430,7 @@ void MarketEnv::action_mask(std::span<std::uint8_t> mask) const {
     mask[0] = 1;
     std::uint8_t* op = &mask[1];
     for (std::size_t r = 0; r < R_; ++r, op += kRegionOpCount) {
-      const auto valid = region_ops_valid(r);
-      std::copy(valid.begin(), valid.end(), op);
+      std::memcpy(op, region_ops_valid(r).data(), kRegionOpCount);
     }
     for (std::size_t j = 0; j < P_; ++j) *op++ = partner_sign_valid(j);
     return;
@@ -467,10 +498,14 @@ void MarketEnv::compete_and_diffuse() {
   const ModelParams& m = spec_->model();
   const std::size_t neighbours = spec_->neighbours_per_region();
   const double demand_sigma = m.demand_noise;
+  // The rows of penetration neighbours are heard from: their own at the start of the quarter, or
+  // the assumed ones of a search aid (which counts every neighbour, present or not).
+  const bool hear_all = !assumed_penetration_.empty();
+  const double* heard_base = hear_all ? &assumed_penetration_[static_cast<std::size_t>(t_) * R_ * K_] : penetration_.data();
   // First the regions' exponentials (attraction and demand shock), independent of each other, so
   // that the processor overlaps them; then the products.
-  for (std::size_t r = 0; r < R_; ++r) {
-    if (mode_[r] == Mode::kNone) continue;
+  for (std::size_t i = 0; i < present_count_; ++i) {
+    const std::size_t r = present_[i];
     const RegionModel& rm = spec_->region(r);
     // The region's part of the company's utility: marketing, unfamiliarity (which knowledge removes),
     // physical distance (which it does not), the mode's presence.
@@ -481,9 +516,9 @@ void MarketEnv::compete_and_diffuse() {
     demand_shock_[r] =
         demand_sigma > 0 ? portable_exp(demand_sigma * rng_.normal() - 0.5 * demand_sigma * demand_sigma) : 1.0;
   }
-  for (std::size_t r = 0; r < R_; ++r) {
+  for (std::size_t i = 0; i < present_count_; ++i) {
+    const std::size_t r = present_[i];
     const Mode mode = mode_[r];
-    if (mode == Mode::kNone) continue;  // its rows are zero since reset, exit or partner failure
     double* __restrict N = &adopters_[r * K_];
     double* __restrict M_eff = &effective_market_[r * K_];
     double* __restrict share = &share_[r * K_];
@@ -498,38 +533,39 @@ void MarketEnv::compete_and_diffuse() {
     const double innovation = bass_p_[r] * (1 + m.advertising * ln_spend);
     const double imitation = bass_q_[r];
     const double keep = 1 - mp.churn;
-    // Influence of neighbouring markets, from their penetration at the start of the quarter; only
-    // neighbours with customers count, so their rows are gathered first.
+    // Influence of neighbouring markets, from their penetration at the start of the quarter. Only
+    // neighbours with customers count: their rows are gathered first, without branching on which.
     const std::int32_t* near = spec_->neighbour_index(r);
     const double* delta = spec_->neighbour_weight(r);
     std::size_t heard = 0;
     for (std::size_t n = 0; n < neighbours; ++n) {
       const std::size_t other = static_cast<std::size_t>(near[n]);
-      if (!assumed_penetration_.empty()) {
-        heard_rows_[heard] = &assumed_penetration_[(static_cast<std::size_t>(t_) * R_ + other) * K_];
-      } else {
-        if (mode_[other] == Mode::kNone) continue;  // no customers there: nothing to hear
-        heard_rows_[heard] = &penetration_[other * K_];
-      }
-      heard_weights_[heard++] = delta[n];
+      heard_rows_[heard] = heard_base + other * K_;
+      heard_weights_[heard] = delta[n];
+      heard += hear_all || mode_[other] != Mode::kNone;
     }
     // The product's attraction, times the partner's where one serves the region; reach likewise.
-    const bool partnered = partner_[r] >= 0;
-    const std::size_t partner_row = partnered ? static_cast<std::size_t>(partner_[r]) * K_ : 0;
-    const double* product_attraction = partnered ? &partner_product_attraction_[partner_row] : spec_->product_attractions();
-    const double* reach = partnered ? &partner_reach_[partner_row] : nullptr;
+    const std::int32_t partner = partner_[r];
+    const double* product_attraction = partner >= 0 ? partner_product_attraction_.data() + partner * K_ : spec_->product_attractions();
+    const double* reach = partner >= 0 ? partner_reach_.data() + partner * K_ : mode_reach_.data() + static_cast<std::size_t>(mode) * K_;
     const double growth = growth_at(r, t_ + 1);
+    // Summed row after row (each product's terms in the same order as product by product).
+    double* __restrict influence = influence_.data();
+    std::fill_n(influence, K_, 0.0);
+    for (std::size_t n = 0; n < heard; ++n) {
+      const double weight = heard_weights_[n];
+      const double* __restrict row = heard_rows_[n];
+      for (std::size_t k = 0; k < K_; ++k) influence[k] += weight * row[k];
+    }
     for (std::size_t k = 0; k < K_; ++k) {
-      double influence = 0;
-      for (std::size_t n = 0; n < heard; ++n) influence += heard_weights_[n] * heard_rows_[n][k];
       const double attraction = product_attraction[k] * region_attraction;
       share[k] = attraction / (attraction + competitors);
-      M_eff[k] = base_potential_[r * K_ + k] * growth * (reach ? reach[k] : mp.reach) * share[k] * access;
+      M_eff[k] = base_potential_[r * K_ + k] * growth * reach[k] * share[k] * access;
       const double adopters = N[k] * keep;
       const double per_customer = M_eff[k] > 0 ? 1 / M_eff[k] : 0.0;
       const double internal = imitation * adopters * per_customer;
       const double new_adopters =
-          (innovation + internal + influence) * std::max(0.0, M_eff[k] - adopters) * demand_shock;
+          (innovation + internal + influence[k]) * std::max(0.0, M_eff[k] - adopters) * demand_shock;
       // Customers beyond a shrunken effective market (a shock, a weaker channel) are lost.
       N[k] = std::clamp(adopters + new_adopters, 0.0, M_eff[k]);
       penetration_after[k] = N[k] * per_customer;
@@ -546,16 +582,15 @@ void MarketEnv::settle_money() {
   const ModelParams& m = spec_->model();
   const auto& products = spec_->scenario().products;
   double revenue = 0, serving = 0, fixed = spec_->scenario().company.overhead, marketing = 0;
-  for (std::size_t r = 0; r < R_; ++r) {
-    region_revenue_[r] = 0;
-    if (mode_[r] == Mode::kNone) continue;
+  std::fill(region_revenue_.begin(), region_revenue_.end(), 0.0);
+  for (std::size_t i = 0; i < present_count_; ++i) {
+    const std::size_t r = present_[i];
     double gross = 0, serve = 0;
     for (std::size_t k = 0; k < K_; ++k) {
       gross += adopters_[r * K_ + k] * products[k].price;
       serve += adopters_[r * K_ + k] * products[k].unit_cost;
     }
-    const double kept =
-        partner_[r] >= 0 ? 1 - spec_->scenario().partners[static_cast<std::size_t>(partner_[r])].fee : 1.0;
+    const double kept = revenue_kept_[static_cast<std::size_t>(partner_[r] + 1)];
     region_revenue_[r] = gross * portable_exp(fx_log_[r]) * kept;
     revenue += region_revenue_[r];
     serving += serve;
@@ -581,11 +616,14 @@ void MarketEnv::learn() {
     const double lambda = researched_[r] ? m.research_learning : spec_->mode(mode_[r]).learning;
     knowledge_[r] += lambda * (1 - knowledge_[r]);
     researched_[r] = 0;
-    // The adopter survey errs less the better the market is known (pilots and research buy
-    // information); one error per region and quarter, common to its products.
+    survey_error_[r] = 1.0;
+  }
+  // The adopter survey errs less the better the market is known (pilots and research buy
+  // information); one error per present region and quarter, common to its products.
+  for (std::size_t i = 0; i < present_count_; ++i) {
+    const std::size_t r = present_[i];
     const double sigma = m.observation_noise * (1 - knowledge_[r]);
-    survey_error_[r] =
-        sigma > 0 && mode_[r] != Mode::kNone ? portable_exp(sigma * rng_.normal() - 0.5 * sigma * sigma) : 1.0;
+    if (sigma > 0) survey_error_[r] = portable_exp(sigma * rng_.normal() - 0.5 * sigma * sigma);
   }
 }
 
@@ -605,6 +643,7 @@ StepResult MarketEnv::step(const Action& action, std::span<float> observation) {
     last_.events |= kEventInvalidAction;
   }
   exogenous_processes();
+  list_present_regions();  // the modes are settled for the quarter: actions and failures are done
   compete_and_diffuse();
   settle_money();
   learn();
@@ -665,31 +704,31 @@ void MarketEnv::write_observation(std::span<float> obs) {
   obs[1] = clip(cash_ / spec_->scenario().company.initial_cash, lo[1], hi[1]);
   obs[2] = clip(last_.profit / m.reward_scale, lo[2], hi[2]);
   // Per region, in the layout of build_spaces(); the bounds of the clipped values are its constants.
+  // Adopters and revenue: zero without presence, the present regions' written after.
   const std::size_t block = region_block_size();
   for (std::size_t r = 0; r < R_; ++r) {
     float* o = &obs[kGlobalFeatures + r * block];
-    const bool present = mode_[r] != Mode::kNone;
     for (std::size_t mode = 0; mode < kModeCount; ++mode) o[mode] = 0.f;
     o[static_cast<std::size_t>(mode_[r])] = 1.f;
     o[4] = static_cast<float>(knowledge_[r]);
     static constexpr float kMarketingShare[4] = {0.f, 1.f / 3, 2.f / 3, 1.f};
     o[5] = kMarketingShare[marketing_[r]];
-    if (present) {
-      const double growth = growth_at(r, t_);
-      for (std::size_t k = 0; k < K_; ++k) {
-        const double potential = base_potential_[r * K_ + k] * growth;
-        o[6 + k] = potential > 0 ? clip(adopters_[r * K_ + k] / potential * survey_error_[r], 0.f, 1.f) : 0.f;
-      }
-      o[6 + K_] = clip(region_revenue_[r] / m.reward_scale, 0.f, kRegionRevenueLimit);
-    } else {  // without presence there are no adopters and no revenue
-      for (std::size_t k = 0; k <= K_; ++k) o[6 + k] = 0.f;
-    }
+    for (std::size_t k = 0; k <= K_; ++k) o[6 + k] = 0.f;
     std::memcpy(o + 7 + K_, &fixed_features_[r * kFixedRegionFeatures], kFixedRegionFeatures * sizeof(float));
     o[16 + K_] = shock_left_[r] > 0 ? 1.f : 0.f;
-    const int best = best_partner_[r];
-    o[17 + K_] = best >= 0 ? static_cast<float>(prior_.partners[static_cast<std::size_t>(best)].score) : 0.f;
+    o[17 + K_] = best_partner_score_[r];
     o[18 + K_] = partner_[r] >= 0 ? 1.f : 0.f;
     o[19 + K_] = clip(fx_log_[r], -kLogFxLimit, kLogFxLimit);
+  }
+  for (std::size_t i = 0; i < present_count_; ++i) {
+    const std::size_t r = present_[i];
+    float* o = &obs[kGlobalFeatures + r * block];
+    const double growth = growth_at(r, t_);
+    for (std::size_t k = 0; k < K_; ++k) {
+      const double potential = base_potential_[r * K_ + k] * growth;
+      o[6 + k] = potential > 0 ? clip(adopters_[r * K_ + k] / potential * survey_error_[r], 0.f, 1.f) : 0.f;
+    }
+    o[6 + K_] = clip(region_revenue_[r] / m.reward_scale, 0.f, kRegionRevenueLimit);
   }
 }
 

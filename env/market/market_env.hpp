@@ -28,6 +28,7 @@ constexpr std::int32_t kModeTargetCount = 6;
 // Operations of the Discrete view per region (action = 1 + 6·region + op).
 enum class RegionOp : std::int32_t { kResearch = 0, kPilot, kSubsidiary, kExit, kMarketingUp, kMarketingDown };
 constexpr std::int32_t kRegionOpCount = 6;
+using RegionOps = std::array<std::uint8_t, kRegionOpCount>;  // one flag per RegionOp
 
 // The accounting of the last quarter stepped.
 struct QuarterReport {
@@ -123,10 +124,11 @@ class MarketEnv final : public Env {
   void learn();
   void write_observation(std::span<float> observation);
   bool discrete_valid(std::int32_t a) const;
-  std::array<std::uint8_t, kRegionOpCount> region_ops_valid(std::size_t r) const;
+  const RegionOps& region_ops_valid(std::size_t r) const;
   bool region_op_valid(std::size_t r, RegionOp op) const;
   bool partner_sign_valid(std::size_t j) const;
   void update_best_partner(std::size_t r);
+  void list_present_regions();
   // Region r's market growth from reset to quarter t (its factor to the power t), and m_{r,k} then.
   double growth_at(std::size_t r, int t) const {
     return growth_power_[r * growth_stride_ + static_cast<std::size_t>(std::min(t, horizon_))];
@@ -150,6 +152,8 @@ class MarketEnv final : public Env {
   std::vector<double> growth_power_;         // R × (horizon + 1): growth_factor^t
   std::vector<double> shock_log_keep_;       // R: ln(1 − shock hazard)
   std::vector<double> failure_log_keep_;     // P: ln(1 − failure rate)
+  std::vector<double> mode_reach_;           // modes × K: each mode's reach, repeated per product
+  std::vector<double> revenue_kept_;         // 1 + P: the share of revenue kept, by partner + 1 (0: none)
 
   // The world of this episode (drawn at reset).
   std::vector<double> bass_p_, bass_q_;  // quarterly
@@ -179,17 +183,23 @@ class MarketEnv final : public Env {
   std::vector<double> survey_error_;  // multiplicative error of this quarter's adopter survey
   std::vector<std::uint8_t> partner_failed_;
   std::vector<std::int32_t> best_partner_;  // per region, see best_available_partner()
+  std::vector<float> best_partner_score_;   // per region, its prior score (0 without one): observed
   std::vector<double> base_potential_;      // R × K, drawn at reset; see potential_at()
   std::vector<double> adopters_;            // R × K
   std::vector<double> effective_market_;    // R × K, M_eff of the last quarter
   std::vector<double> share_;               // R × K, attainable share of the last quarter
   std::vector<double> penetration_;         // R × K, N / M_eff at the end of the last quarter
   std::vector<double> next_penetration_;    // R × K, this quarter's, written by compete_and_diffuse()
+  // The regions where the company is present this quarter, ascending: the loops of the quarter run
+  // over them rather than testing every region (a random pattern the branch predictor cannot learn).
+  std::vector<std::uint32_t> present_;
+  std::size_t present_count_ = 0;
   // Scratch of compete_and_diffuse(): per region, e^(utility) and the demand shock; the rows of
-  // neighbours' penetration heard by one region, and their weights.
+  // neighbours' penetration heard by one region, their weights, and per product what it hears.
   std::vector<double> region_attraction_, demand_shock_;
   std::vector<const double*> heard_rows_;
   std::vector<double> heard_weights_;
+  std::vector<double> influence_;
   std::vector<double> assumed_penetration_;  // see set_assumed_neighbour_penetration()
   QuarterReport last_;
 };
