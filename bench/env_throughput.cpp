@@ -3,9 +3,9 @@
 // Prints a Markdown table (the median of three runs per case); docs/benchmarks.md records the
 // figures and the machine. Times are the thread's CPU time, so other load on the machine disturbs
 // them less than it would wall-clock times.
-//   build/release/bench/env_throughput --fixed STEPS [SCENARIO]
-// plays a fixed number of steps instead (Discrete view, 16 envs, fixed seeds) and prints a
-// fingerprint of every reward, flag and observation: for counting instructions under callgrind,
+//   build/release/bench/env_throughput --fixed STEPS [SCENARIO [VIEW]]
+// plays a fixed number of steps instead (Discrete view unless given, 16 envs, fixed seeds) and prints a
+// fingerprint of every reward, flag, observation and action mask: for counting instructions under callgrind,
 // which a shared machine does not disturb, and for checking that an optimisation left every
 // trajectory unchanged (same fingerprint).
 #include <algorithm>
@@ -87,6 +87,7 @@ Result measure(const std::string& path, ActionView view, std::size_t num_envs, d
         fingerprint_bytes(*fingerprint, buffers.rewards.data(), buffers.rewards.size() * sizeof(double));
         fingerprint_bytes(*fingerprint, buffers.terminated.data(), buffers.terminated.size());
         fingerprint_bytes(*fingerprint, buffers.truncated.data(), buffers.truncated.size());
+        fingerprint_bytes(*fingerprint, buffers.action_masks.data(), buffers.action_masks.size());
       }
     }
   }
@@ -137,10 +138,11 @@ int main(int argc, char** argv) {
     }
     const std::string path = std::string("scenarios/") + (argc > 3 ? argv[3] : "asia-pacific") + ".yaml";
     try {
+      const ActionView view = parse_action_view(argc > 4 ? argv[4] : "discrete");
       std::uint64_t fingerprint = 0xCBF29CE484222325ULL;
-      const Result r = measure(path, ActionView::kDiscrete, 16, 0, static_cast<std::size_t>(steps), &fingerprint);
-      std::printf("%s: %lld steps (Discrete view, 16 envs), fingerprint %016llx, %.0f env steps/s\n", path.c_str(),
-                  steps, static_cast<unsigned long long>(fingerprint), r.steps_per_second);
+      const Result r = measure(path, view, 16, 0, static_cast<std::size_t>(steps), &fingerprint);
+      std::printf("%s: %lld steps (%s view, 16 envs), fingerprint %016llx, %.0f env steps/s\n", path.c_str(), steps,
+                  to_string(view), static_cast<unsigned long long>(fingerprint), r.steps_per_second);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "env_throughput: %s\n", e.what());
       return 1;

@@ -31,6 +31,23 @@ constexpr auto kRegionOpsByState = [] {
   return rows;
 }();
 
+// Scenarios have a handful of products. f(std::integral_constant<std::size_t, K>) for K up to 8,
+// so that the loops over products are compiled for that count, unrolled; f(…<0>) for any other.
+template <typename F>
+void with_product_count(std::size_t K, F&& f) {
+  switch (K) {
+    case 1: f(std::integral_constant<std::size_t, 1>{}); break;
+    case 2: f(std::integral_constant<std::size_t, 2>{}); break;
+    case 3: f(std::integral_constant<std::size_t, 3>{}); break;
+    case 4: f(std::integral_constant<std::size_t, 4>{}); break;
+    case 5: f(std::integral_constant<std::size_t, 5>{}); break;
+    case 6: f(std::integral_constant<std::size_t, 6>{}); break;
+    case 7: f(std::integral_constant<std::size_t, 7>{}); break;
+    case 8: f(std::integral_constant<std::size_t, 8>{}); break;
+    default: f(std::integral_constant<std::size_t, 0>{}); break;
+  }
+}
+
 std::uint8_t bit(Mode m) {
   return static_cast<std::uint8_t>(1u << static_cast<unsigned>(m));
 }
@@ -73,8 +90,6 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
   partner_reach_.resize(P_ * K_);
   region_attraction_.resize(R_);
   demand_shock_.resize(R_);
-  heard_rows_.resize(spec_->neighbours_per_region());
-  heard_weights_.resize(spec_->neighbours_per_region());
   influence_.resize(K_);
   present_.resize(R_);
   best_partner_.resize(R_);
@@ -109,6 +124,8 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
     failure_log_keep_.push_back(portable_log(1 - partner.failure_rate));
     revenue_kept_.push_back(1 - partner.fee);
   }
+  for (std::size_t m = 0; m < kModeCount; ++m) learning_rate_[m] = spec_->mode(static_cast<Mode>(m)).learning;
+  learning_rate_[kModeCount] = spec_->model().research_learning;
   for (std::size_t m = 0; m < kModeCount; ++m) mode_reach_.insert(mode_reach_.end(), K_, spec_->mode(static_cast<Mode>(m)).reach);
   build_spaces();
   std::vector<float> observation(observation_space_.low.size());
@@ -336,7 +353,7 @@ bool MarketEnv::apply_target(std::size_t r, ModeTarget target) {
 
 // Which of the Discrete view's region operations are valid, all six at once (the mask copies them):
 // a row of kRegionOpsByState, looked up rather than computed with branches on a random state.
-const RegionOps& MarketEnv::region_ops_valid(std::size_t r) const {
+[[gnu::always_inline]] inline const RegionOps& MarketEnv::region_ops_valid(std::size_t r) const {
   return kRegionOpsByState[(static_cast<std::size_t>(mode_[r]) * 2 + researched_[r]) * 4 +
                            static_cast<std::size_t>(marketing_[r])];
 }
@@ -496,12 +513,7 @@ void MarketEnv::exogenous_processes() {
 
 void MarketEnv::compete_and_diffuse() {
   const ModelParams& m = spec_->model();
-  const std::size_t neighbours = spec_->neighbours_per_region();
   const double demand_sigma = m.demand_noise;
-  // The rows of penetration neighbours are heard from: their own at the start of the quarter, or
-  // the assumed ones of a search aid (which counts every neighbour, present or not).
-  const bool hear_all = !assumed_penetration_.empty();
-  const double* heard_base = hear_all ? &assumed_penetration_[static_cast<std::size_t>(t_) * R_ * K_] : penetration_.data();
   // First the regions' exponentials (attraction and demand shock), independent of each other, so
   // that the processor overlaps them; then the products.
   for (std::size_t i = 0; i < present_count_; ++i) {
@@ -516,13 +528,30 @@ void MarketEnv::compete_and_diffuse() {
     demand_shock_[r] =
         demand_sigma > 0 ? portable_exp(demand_sigma * rng_.normal() - 0.5 * demand_sigma * demand_sigma) : 1.0;
   }
+  with_product_count(K_, [this](auto products) { diffuse<products>(); });
+  // Neighbours above read the penetration at the start of the quarter: the new one goes to a
+  // second buffer, swapped in at the end.
+  std::swap(penetration_, next_penetration_);
+}
+
+// The products of every present region, given the regions' exponentials: kProducts is K, or 0 for
+// a count known only at run time (see with_product_count).
+template <std::size_t kProducts>
+void MarketEnv::diffuse() {
+  const std::size_t K = kProducts > 0 ? kProducts : K_;
+  const ModelParams& m = spec_->model();
+  const std::size_t neighbours = spec_->neighbours_per_region();
+  // The rows of penetration neighbours are heard from: their own at the start of the quarter, or
+  // the assumed ones of a search aid.
+  const double* heard_base =
+      assumed_penetration_.empty() ? penetration_.data() : &assumed_penetration_[static_cast<std::size_t>(t_) * R_ * K];
   for (std::size_t i = 0; i < present_count_; ++i) {
     const std::size_t r = present_[i];
     const Mode mode = mode_[r];
-    double* __restrict N = &adopters_[r * K_];
-    double* __restrict M_eff = &effective_market_[r * K_];
-    double* __restrict share = &share_[r * K_];
-    double* __restrict penetration_after = &next_penetration_[r * K_];
+    double* __restrict N = &adopters_[r * K];
+    double* __restrict M_eff = &effective_market_[r * K];
+    double* __restrict share = &share_[r * K];
+    double* __restrict penetration_after = &next_penetration_[r * K];
     const RegionModel& rm = spec_->region(r);
     const ModeParams& mp = spec_->mode(mode);
     const double ln_spend = spec_->ln1p_marketing(marketing_[r]);
@@ -533,34 +562,27 @@ void MarketEnv::compete_and_diffuse() {
     const double innovation = bass_p_[r] * (1 + m.advertising * ln_spend);
     const double imitation = bass_q_[r];
     const double keep = 1 - mp.churn;
-    // Influence of neighbouring markets, from their penetration at the start of the quarter. Only
-    // neighbours with customers count: their rows are gathered first, without branching on which.
-    const std::int32_t* near = spec_->neighbour_index(r);
-    const double* delta = spec_->neighbour_weight(r);
-    std::size_t heard = 0;
-    for (std::size_t n = 0; n < neighbours; ++n) {
-      const std::size_t other = static_cast<std::size_t>(near[n]);
-      heard_rows_[heard] = heard_base + other * K_;
-      heard_weights_[heard] = delta[n];
-      heard += hear_all || mode_[other] != Mode::kNone;
-    }
     // The product's attraction, times the partner's where one serves the region; reach likewise.
     const std::int32_t partner = partner_[r];
-    const double* product_attraction = partner >= 0 ? partner_product_attraction_.data() + partner * K_ : spec_->product_attractions();
-    const double* reach = partner >= 0 ? partner_reach_.data() + partner * K_ : mode_reach_.data() + static_cast<std::size_t>(mode) * K_;
+    const double* product_attraction = partner >= 0 ? partner_product_attraction_.data() + partner * K : spec_->product_attractions();
+    const double* reach = partner >= 0 ? partner_reach_.data() + partner * K : mode_reach_.data() + static_cast<std::size_t>(mode) * K;
     const double growth = growth_at(r, t_ + 1);
-    // Summed row after row (each product's terms in the same order as product by product).
-    double* __restrict influence = influence_.data();
-    std::fill_n(influence, K_, 0.0);
-    for (std::size_t n = 0; n < heard; ++n) {
-      const double weight = heard_weights_[n];
-      const double* __restrict row = heard_rows_[n];
-      for (std::size_t k = 0; k < K_; ++k) influence[k] += weight * row[k];
+    // Influence of neighbouring markets, from their penetration at the start of the quarter: every
+    // neighbour is summed, without asking which have customers, as the rows of those without are
+    // zero (since reset, exit or partner failure) and add exactly nothing.
+    const std::int32_t* near = spec_->neighbour_index(r);
+    const double* delta = spec_->neighbour_weight(r);
+    double fixed_row[kProducts > 0 ? kProducts : 1];
+    double* __restrict influence = kProducts > 0 ? fixed_row : influence_.data();
+    std::fill_n(influence, K, 0.0);
+    for (std::size_t n = 0; n < neighbours; ++n) {
+      const double* __restrict row = heard_base + static_cast<std::size_t>(near[n]) * K;
+      for (std::size_t k = 0; k < K; ++k) influence[k] += delta[n] * row[k];
     }
-    for (std::size_t k = 0; k < K_; ++k) {
+    for (std::size_t k = 0; k < K; ++k) {
       const double attraction = product_attraction[k] * region_attraction;
       share[k] = attraction / (attraction + competitors);
-      M_eff[k] = base_potential_[r * K_ + k] * growth * reach[k] * share[k] * access;
+      M_eff[k] = base_potential_[r * K + k] * growth * reach[k] * share[k] * access;
       const double adopters = N[k] * keep;
       const double per_customer = M_eff[k] > 0 ? 1 / M_eff[k] : 0.0;
       const double internal = imitation * adopters * per_customer;
@@ -571,9 +593,6 @@ void MarketEnv::compete_and_diffuse() {
       penetration_after[k] = N[k] * per_customer;
     }
   }
-  // Neighbours above read the penetration at the start of the quarter: the new one goes to a
-  // second buffer, swapped in at the end.
-  std::swap(penetration_, next_penetration_);
 }
 
 // ---- 5. Money -----------------------------------------------------------------------------------
@@ -586,10 +605,13 @@ void MarketEnv::settle_money() {
   for (std::size_t i = 0; i < present_count_; ++i) {
     const std::size_t r = present_[i];
     double gross = 0, serve = 0;
-    for (std::size_t k = 0; k < K_; ++k) {
-      gross += adopters_[r * K_ + k] * products[k].price;
-      serve += adopters_[r * K_ + k] * products[k].unit_cost;
-    }
+    with_product_count(K_, [&](auto products_fixed) {
+      const std::size_t K = products_fixed > 0 ? products_fixed : K_;
+      for (std::size_t k = 0; k < K; ++k) {
+        gross += adopters_[r * K + k] * products[k].price;
+        serve += adopters_[r * K + k] * products[k].unit_cost;
+      }
+    });
     const double kept = revenue_kept_[static_cast<std::size_t>(partner_[r] + 1)];
     region_revenue_[r] = gross * portable_exp(fx_log_[r]) * kept;
     revenue += region_revenue_[r];
@@ -613,7 +635,7 @@ void MarketEnv::settle_money() {
 void MarketEnv::learn() {
   const ModelParams& m = spec_->model();
   for (std::size_t r = 0; r < R_; ++r) {
-    const double lambda = researched_[r] ? m.research_learning : spec_->mode(mode_[r]).learning;
+    const double lambda = learning_rate_[researched_[r] ? kModeCount : static_cast<std::size_t>(mode_[r])];
     knowledge_[r] += lambda * (1 - knowledge_[r]);
     researched_[r] = 0;
     survey_error_[r] = 1.0;
@@ -706,30 +728,33 @@ void MarketEnv::write_observation(std::span<float> obs) {
   // Per region, in the layout of build_spaces(); the bounds of the clipped values are its constants.
   // Adopters and revenue: zero without presence, the present regions' written after.
   const std::size_t block = region_block_size();
-  for (std::size_t r = 0; r < R_; ++r) {
-    float* o = &obs[kGlobalFeatures + r * block];
-    for (std::size_t mode = 0; mode < kModeCount; ++mode) o[mode] = 0.f;
-    o[static_cast<std::size_t>(mode_[r])] = 1.f;
-    o[4] = static_cast<float>(knowledge_[r]);
-    static constexpr float kMarketingShare[4] = {0.f, 1.f / 3, 2.f / 3, 1.f};
-    o[5] = kMarketingShare[marketing_[r]];
-    for (std::size_t k = 0; k <= K_; ++k) o[6 + k] = 0.f;
-    std::memcpy(o + 7 + K_, &fixed_features_[r * kFixedRegionFeatures], kFixedRegionFeatures * sizeof(float));
-    o[16 + K_] = shock_left_[r] > 0 ? 1.f : 0.f;
-    o[17 + K_] = best_partner_score_[r];
-    o[18 + K_] = partner_[r] >= 0 ? 1.f : 0.f;
-    o[19 + K_] = clip(fx_log_[r], -kLogFxLimit, kLogFxLimit);
-  }
-  for (std::size_t i = 0; i < present_count_; ++i) {
-    const std::size_t r = present_[i];
-    float* o = &obs[kGlobalFeatures + r * block];
-    const double growth = growth_at(r, t_);
-    for (std::size_t k = 0; k < K_; ++k) {
-      const double potential = base_potential_[r * K_ + k] * growth;
-      o[6 + k] = potential > 0 ? clip(adopters_[r * K_ + k] / potential * survey_error_[r], 0.f, 1.f) : 0.f;
+  with_product_count(K_, [&](auto products_fixed) {
+    const std::size_t K = products_fixed > 0 ? products_fixed : K_;
+    for (std::size_t r = 0; r < R_; ++r) {
+      float* o = &obs[kGlobalFeatures + r * block];
+      for (std::size_t mode = 0; mode < kModeCount; ++mode) o[mode] = 0.f;
+      o[static_cast<std::size_t>(mode_[r])] = 1.f;
+      o[4] = static_cast<float>(knowledge_[r]);
+      static constexpr float kMarketingShare[4] = {0.f, 1.f / 3, 2.f / 3, 1.f};
+      o[5] = kMarketingShare[marketing_[r]];
+      for (std::size_t k = 0; k <= K; ++k) o[6 + k] = 0.f;
+      std::memcpy(o + 7 + K, &fixed_features_[r * kFixedRegionFeatures], kFixedRegionFeatures * sizeof(float));
+      o[16 + K] = shock_left_[r] > 0 ? 1.f : 0.f;
+      o[17 + K] = best_partner_score_[r];
+      o[18 + K] = partner_[r] >= 0 ? 1.f : 0.f;
+      o[19 + K] = clip(fx_log_[r], -kLogFxLimit, kLogFxLimit);
     }
-    o[6 + K_] = clip(region_revenue_[r] / m.reward_scale, 0.f, kRegionRevenueLimit);
-  }
+    for (std::size_t i = 0; i < present_count_; ++i) {
+      const std::size_t r = present_[i];
+      float* o = &obs[kGlobalFeatures + r * block];
+      const double growth = growth_at(r, t_);
+      for (std::size_t k = 0; k < K; ++k) {
+        const double potential = base_potential_[r * K + k] * growth;
+        o[6 + k] = potential > 0 ? clip(adopters_[r * K + k] / potential * survey_error_[r], 0.f, 1.f) : 0.f;
+      }
+      o[6 + K] = clip(region_revenue_[r] / m.reward_scale, 0.f, kRegionRevenueLimit);
+    }
+  });
 }
 
 std::string MarketEnv::describe_action(const Action& action) const {

@@ -120,6 +120,8 @@ class MarketEnv final : public Env {
   void lose_customers(std::size_t r);
   void exogenous_processes();
   void compete_and_diffuse();
+  template <std::size_t kProducts>
+  void diffuse();
   void settle_money();
   void learn();
   void write_observation(std::span<float> observation);
@@ -153,6 +155,7 @@ class MarketEnv final : public Env {
   std::vector<double> shock_log_keep_;       // R: ln(1 − shock hazard)
   std::vector<double> failure_log_keep_;     // P: ln(1 − failure rate)
   std::vector<double> mode_reach_;           // modes × K: each mode's reach, repeated per product
+  std::array<double, kModeCount + 1> learning_rate_{};  // per mode, then research's (MODEL.md §6)
   std::vector<double> revenue_kept_;         // 1 + P: the share of revenue kept, by partner + 1 (0: none)
 
   // The world of this episode (drawn at reset).
@@ -194,11 +197,9 @@ class MarketEnv final : public Env {
   // over them rather than testing every region (a random pattern the branch predictor cannot learn).
   std::vector<std::uint32_t> present_;
   std::size_t present_count_ = 0;
-  // Scratch of compete_and_diffuse(): per region, e^(utility) and the demand shock; the rows of
-  // neighbours' penetration heard by one region, their weights, and per product what it hears.
+  // Scratch of compete_and_diffuse(): per region, e^(utility) and the demand shock; per product,
+  // what one region hears from its neighbours.
   std::vector<double> region_attraction_, demand_shock_;
-  std::vector<const double*> heard_rows_;
-  std::vector<double> heard_weights_;
   std::vector<double> influence_;
   std::vector<double> assumed_penetration_;  // see set_assumed_neighbour_penetration()
   QuarterReport last_;

@@ -198,6 +198,56 @@ TEST_CASE("Without noise the world is the same whatever the seed", "[market]") {
   }
 }
 
+TEST_CASE("Any number of products follows the same dynamics as one", "[market]") {
+  // The products' loops are compiled for each count up to 8, and as plain loops beyond: nine copies
+  // of tiny's one product (noise-free) must each follow that product exactly, through pilots, a
+  // partner and a subsidiary.
+  Scenario one = scenario_spec("tiny")->scenario();
+  PartnerSpec partner;  // tiny has none
+  partner.id = "reseller";
+  partner.region = one.regions[0].country.id;
+  partner.failure_rate = 0;
+  partner.effectiveness = {0.6};
+  one.partners.push_back(partner);
+  Scenario nine = one;
+  nine.products.clear();
+  for (int k = 0; k < 9; ++k) {
+    ProductSpec copy = one.products[0];
+    copy.id += std::to_string(k);
+    nine.products.push_back(copy);
+  }
+  nine.partners[0].effectiveness.assign(9, 0.6);
+  MarketEnv a(std::make_shared<const MarketSpec>(one), ActionView::kMultiDiscrete);
+  MarketEnv b(std::make_shared<const MarketSpec>(nine), ActionView::kMultiDiscrete);
+  a.reset(1);
+  b.reset(1);
+  const std::size_t R = a.spec().region_count();
+  int compared = 0;
+  for (int t = 0; t < one.horizon; ++t) {
+    std::vector<std::int32_t> action(2 * R, 0);
+    for (std::size_t r = 0; r < R; ++r) action[2 * r + 1] = 2;  // marketing level 2
+    if (t == 0)
+      for (std::size_t r = 0; r < R; ++r) action[2 * r] = static_cast<std::int32_t>(ModeTarget::kPilot);
+    if (t == 4) action[0] = static_cast<std::int32_t>(ModeTarget::kPartner);
+    if (t == 8) action[2] = static_cast<std::int32_t>(ModeTarget::kSubsidiary);
+    const StepResult ra = a.step(Action{action, {}}).result;
+    const StepResult rb = b.step(Action{action, {}}).result;
+    for (std::size_t r = 0; r < R; ++r) {
+      CHECK(b.mode(r) == a.mode(r));
+      for (std::size_t k = 0; k < 9; ++k) {
+        CHECK(b.adopters(r, k) == a.adopters(r, 0));
+        CHECK(b.effective_market(r, k) == a.effective_market(r, 0));
+        CHECK(b.attainable_share(r, k) == a.attainable_share(r, 0));
+      }
+    }
+    ++compared;
+    if (ra.terminated || ra.truncated || rb.terminated || rb.truncated) break;
+  }
+  CHECK(compared == one.horizon);
+  CHECK(a.mode(0) == Mode::kPartner);
+  CHECK(a.adopters(0, 0) > 0);
+}
+
 TEST_CASE("The observation layout is stable", "[market]") {
   MarketEnv env(scenario_spec("asia-pacific"), ActionView::kDiscrete);
   const auto& names = env.observation_names();
