@@ -45,8 +45,13 @@ VectorEnv::VectorEnv(const Env& prototype, std::size_t num_envs)
   box_actions_ = is_box(prototype.action_space());
 }
 
+// Env i's row of an E × observation_size buffer (without VectorBuffers::observation's division).
+std::span<float> VectorEnv::observation_row(std::vector<float>& buffer, std::size_t i) const {
+  return std::span<float>(buffer).subspan(i * observation_size_, observation_size_);
+}
+
 void VectorEnv::start_episode(std::size_t i, VectorBuffers& out) {
-  envs_[i]->reset(derive_seed(env_seeds_[i], episodes_started_[i]++), out.observation(i));
+  envs_[i]->reset(derive_seed(env_seeds_[i], episodes_started_[i]++), observation_row(out.observations, i));
   running_returns_[i] = 0.0;
   running_lengths_[i] = 0;
   journal_indices_[i].clear();
@@ -80,7 +85,7 @@ void VectorEnv::step(std::span<const std::int32_t> indices, std::span<const floa
       journal_indices_[i].insert(journal_indices_[i].end(), action.indices.begin(), action.indices.end());
       journal_values_[i].insert(journal_values_[i].end(), action.values.begin(), action.values.end());
     }
-    const StepResult r = envs_[i]->step(action, out.observation(i));
+    const StepResult r = envs_[i]->step(action, observation_row(out.observations, i));
     out.rewards[i] = r.reward;
     out.terminated[i] = r.terminated;
     out.truncated[i] = r.truncated;
@@ -89,8 +94,8 @@ void VectorEnv::step(std::span<const std::int32_t> indices, std::span<const floa
     running_returns_[i] += r.reward;
     ++running_lengths_[i];
     if (r.terminated || r.truncated) {
-      auto obs = out.observation(i);
-      std::copy(obs.begin(), obs.end(), out.final_observation(i).begin());
+      const auto obs = observation_row(out.observations, i);
+      std::copy(obs.begin(), obs.end(), observation_row(out.final_observations, i).begin());
       out.episode_returns[i] = running_returns_[i];
       out.episode_lengths[i] = running_lengths_[i];
       start_episode(i, out);
@@ -129,7 +134,7 @@ void VectorEnv::restore(const VectorEnvState& state, VectorBuffers& out) {
         action.indices = std::span<const std::int32_t>(state.indices[i]).subspan(t * per_step, per_step);
       journal_indices_[i].insert(journal_indices_[i].end(), action.indices.begin(), action.indices.end());
       journal_values_[i].insert(journal_values_[i].end(), action.values.begin(), action.values.end());
-      const StepResult r = envs_[i]->step(action, out.observation(i));
+      const StepResult r = envs_[i]->step(action, observation_row(out.observations, i));
       running_returns_[i] += r.reward;
       ++running_lengths_[i];
       if (r.terminated || r.truncated)

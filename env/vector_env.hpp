@@ -68,6 +68,7 @@ class VectorEnv {
 
  private:
   void start_episode(std::size_t i, VectorBuffers& out);
+  std::span<float> observation_row(std::vector<float>& buffer, std::size_t i) const;
 
   std::vector<std::unique_ptr<Env>> envs_;
   std::vector<std::uint64_t> env_seeds_;

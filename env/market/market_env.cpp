@@ -211,31 +211,32 @@ void MarketEnv::build_spaces() {
 }
 
 void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
-  rng_.reseed(seed);
+  Rng rng(seed);  // a local copy the compiler can keep in registers; rng_ is set from it at the end
   // One world per episode, drawn in a fixed order: regions, then partners.
   for (std::size_t r = 0; r < R_; ++r) {
     const RegionPrior& rp = prior_.regions[r];
-    const double multiplier = rp.potential_multiplier.sample(rng_);
-    bass_p_[r] = rp.bass_p.sample(rng_) / 4.0;  // annual → quarterly
-    bass_q_[r] = rp.bass_q.sample(rng_) / 4.0;
-    incumbents_[r] = rp.incumbent_attraction.sample(rng_);
+    const double multiplier = rp.potential_multiplier.sample(rng);
+    bass_p_[r] = rp.bass_p.sample(rng) / 4.0;  // annual → quarterly
+    bass_q_[r] = rp.bass_q.sample(rng) / 4.0;
+    incumbents_[r] = rp.incumbent_attraction.sample(rng);
     for (std::size_t k = 0; k < K_; ++k) base_potential_[r * K_ + k] = spec_->potential_median(r, k) * multiplier;
   }
   for (std::size_t j = 0; j < P_; ++j) {
     const PartnerPrior& pp = prior_.partners[j];
     for (std::size_t k = 0; k < K_; ++k) {
-      const double e = pp.effectiveness_mean[k] + (pp.effectiveness_sd > 0 ? pp.effectiveness_sd * rng_.normal() : 0.0);
+      const double e = pp.effectiveness_mean[k] + (pp.effectiveness_sd > 0 ? pp.effectiveness_sd * rng.normal() : 0.0);
       effectiveness_[j * K_ + k] = std::clamp(e, 0.0, 1.0);
     }
   }
   // Shocks and partner failures have constant hazards per quarter: each is drawn as the waiting time
   // to its next occurrence (geometric) rather than as a Bernoulli every quarter.
-  for (std::size_t r = 0; r < R_; ++r) next_shock_[r] = rng_.waiting_time(shock_log_keep_[r]);
+  for (std::size_t r = 0; r < R_; ++r) next_shock_[r] = rng.waiting_time(shock_log_keep_[r]);
   next_failure_ = std::numeric_limits<std::int32_t>::max();
   for (std::size_t j = 0; j < P_; ++j) {
-    failure_quarter_[j] = rng_.waiting_time(failure_log_keep_[j]);
+    failure_quarter_[j] = rng.waiting_time(failure_log_keep_[j]);
     next_failure_ = std::min(next_failure_, failure_quarter_[j]);
   }
+  rng_ = rng;
 
   t_ = 0;
   cash_ = spec_->scenario().company.initial_cash;
@@ -474,9 +475,10 @@ void MarketEnv::action_mask(std::span<std::uint8_t> mask) const {
 
 // (Potential growth needs no work here: potential_at() reads it from a table of powers.)
 void MarketEnv::exogenous_processes() {
+  Rng rng = rng_;  // a local copy the compiler can keep in registers through the loop
   for (std::size_t r = 0; r < R_; ++r) {
     const RegionModel& rm = spec_->region(r);
-    if (rm.fx_sigma > 0 || rm.fx_drift != 0) fx_log_[r] += rm.fx_drift + rm.fx_sigma * rng_.normal();
+    if (rm.fx_sigma > 0 || rm.fx_drift != 0) fx_log_[r] += rm.fx_drift + rm.fx_sigma * rng.normal();
     if (shock_left_[r] > 0) {
       --shock_left_[r];
     } else if (t_ == next_shock_[r]) {
@@ -485,8 +487,9 @@ void MarketEnv::exogenous_processes() {
     }
     // Once a shock is over, the wait for the next one starts: it can begin from the next quarter on.
     if (shock_left_[r] == 0 && next_shock_[r] <= t_)
-      next_shock_[r] = t_ + 1 + std::min(rng_.waiting_time(shock_log_keep_[r]), horizon_);
+      next_shock_[r] = t_ + 1 + std::min(rng.waiting_time(shock_log_keep_[r]), horizon_);
   }
+  rng_ = rng;
   if (t_ != next_failure_) return;
   next_failure_ = std::numeric_limits<std::int32_t>::max();
   for (std::size_t j = 0; j < P_; ++j) {
@@ -516,6 +519,7 @@ void MarketEnv::compete_and_diffuse() {
   const double demand_sigma = m.demand_noise;
   // First the regions' exponentials (attraction and demand shock), independent of each other, so
   // that the processor overlaps them; then the products.
+  Rng rng = rng_;  // a local copy the compiler can keep in registers through the loop
   for (std::size_t i = 0; i < present_count_; ++i) {
     const std::size_t r = present_[i];
     const RegionModel& rm = spec_->region(r);
@@ -526,8 +530,9 @@ void MarketEnv::compete_and_diffuse() {
                                   spec_->mode(mode_[r]).utility;
     region_attraction_[r] = portable_exp(region_utility);
     demand_shock_[r] =
-        demand_sigma > 0 ? portable_exp(demand_sigma * rng_.normal() - 0.5 * demand_sigma * demand_sigma) : 1.0;
+        demand_sigma > 0 ? portable_exp(demand_sigma * rng.normal() - 0.5 * demand_sigma * demand_sigma) : 1.0;
   }
+  rng_ = rng;
   with_product_count(K_, [this](auto products) { diffuse<products>(); });
   // Neighbours above read the penetration at the start of the quarter: the new one goes to a
   // second buffer, swapped in at the end.
@@ -642,11 +647,13 @@ void MarketEnv::learn() {
   }
   // The adopter survey errs less the better the market is known (pilots and research buy
   // information); one error per present region and quarter, common to its products.
+  Rng rng = rng_;  // a local copy the compiler can keep in registers through the loop
   for (std::size_t i = 0; i < present_count_; ++i) {
     const std::size_t r = present_[i];
     const double sigma = m.observation_noise * (1 - knowledge_[r]);
-    if (sigma > 0) survey_error_[r] = portable_exp(sigma * rng_.normal() - 0.5 * sigma * sigma);
+    if (sigma > 0) survey_error_[r] = portable_exp(sigma * rng.normal() - 0.5 * sigma * sigma);
   }
+  rng_ = rng;
 }
 
 // ---- The quarter --------------------------------------------------------------------------------
