@@ -110,15 +110,8 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
   for (auto* v : {&base_potential_, &adopters_, &effective_market_, &share_, &penetration_, &next_penetration_})
     v->resize(R_ * K_);
   horizon_ = spec_->scenario().horizon;
-  growth_stride_ = static_cast<std::size_t>(horizon_) + 1;
-  growth_power_.resize(R_ * growth_stride_);
   shock_log_keep_.resize(R_);
-  for (std::size_t r = 0; r < R_; ++r) {
-    double power = 1;
-    for (std::size_t t = 0; t < growth_stride_; ++t, power *= spec_->region(r).growth_factor)
-      growth_power_[r * growth_stride_ + t] = power;
-    shock_log_keep_[r] = portable_log(1 - spec_->region(r).shock_hazard);
-  }
+  for (std::size_t r = 0; r < R_; ++r) shock_log_keep_[r] = portable_log(1 - spec_->region(r).shock_hazard);
   revenue_kept_.push_back(1.0);
   for (const PartnerSpec& partner : spec_->scenario().partners) {
     failure_log_keep_.push_back(portable_log(1 - partner.failure_rate));

@@ -132,9 +132,7 @@ class MarketEnv final : public Env {
   void update_best_partner(std::size_t r);
   void list_present_regions();
   // Region r's market growth from reset to quarter t (its factor to the power t), and m_{r,k} then.
-  double growth_at(std::size_t r, int t) const {
-    return growth_power_[r * growth_stride_ + static_cast<std::size_t>(std::min(t, horizon_))];
-  }
+  double growth_at(std::size_t r, int t) const { return spec_->growth_power(r, t); }
   double potential_at(std::size_t r, std::size_t k, int t) const { return base_potential_[r * K_ + k] * growth_at(r, t); }
 
   std::shared_ptr<const MarketSpec> spec_;
@@ -148,15 +146,13 @@ class MarketEnv final : public Env {
   // already clipped to their bounds: copied, not recomputed, every step.
   static constexpr std::size_t kFixedRegionFeatures = 9;
   std::vector<float> fixed_features_;
-  // Per region (growth) and partner (failure), fixed for the env's life.
+  // Fixed for the env's life: per region, partner and mode, read in the quarter's loops.
   int horizon_ = 0;
-  std::size_t growth_stride_ = 0;            // horizon + 1
-  std::vector<double> growth_power_;         // R × (horizon + 1): growth_factor^t
-  std::vector<double> shock_log_keep_;       // R: ln(1 − shock hazard)
-  std::vector<double> failure_log_keep_;     // P: ln(1 − failure rate)
-  std::vector<double> mode_reach_;           // modes × K: each mode's reach, repeated per product
+  std::vector<double> shock_log_keep_;                  // R: ln(1 − shock hazard)
+  std::vector<double> failure_log_keep_;                // P: ln(1 − failure rate)
+  std::vector<double> mode_reach_;                      // modes × K: each mode's reach, repeated per product
   std::array<double, kModeCount + 1> learning_rate_{};  // per mode, then research's (MODEL.md §6)
-  std::vector<double> revenue_kept_;         // 1 + P: the share of revenue kept, by partner + 1 (0: none)
+  std::vector<double> revenue_kept_;                    // 1 + P: the share of revenue kept, by partner + 1 (0: none)
 
   // The world of this episode (drawn at reset).
   std::vector<double> bass_p_, bass_q_;  // quarterly

@@ -127,6 +127,13 @@ MarketSpec::MarketSpec(Scenario scenario) : scenario_(std::move(scenario)) {
         std::exp(m.beta_quality * p.quality - m.beta_price * std::log(p.price / p.reference_price));
   }
   for (std::size_t i = 0; i < 4; ++i) ln1p_marketing_[i] = std::log1p(m.marketing_levels[i]);
+  growth_stride_ = static_cast<std::size_t>(std::max(scenario_.horizon, 0)) + 1;
+  growth_power_.resize(R * growth_stride_);
+  for (std::size_t r = 0; r < R; ++r) {
+    double power = 1;
+    for (std::size_t t = 0; t < growth_stride_; ++t, power *= regions_[r].growth_factor)
+      growth_power_[r * growth_stride_ + t] = power;
+  }
 
   // Cross-country influence decays as exp(−κ·D): only the nearest regions matter, so each region
   // keeps its `neighbours` closest, which keeps a step linear in regions × products.

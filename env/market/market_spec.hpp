@@ -2,6 +2,7 @@
 // Everything the market model derives once from a scenario (MODEL.md §2): market potential from
 // the gravity model, CAGE distances, cost levels, risk rates, cross-country neighbours, and the
 // action layout. Immutable and shared by every env built from the same scenario.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -62,6 +63,11 @@ class MarketSpec {
   std::size_t partner_region(std::size_t j) const { return partner_region_[j]; }
   const std::vector<std::size_t>& partners_in(std::size_t r) const { return partners_in_[r]; }
   double ln1p_marketing(int level) const { return ln1p_marketing_[static_cast<std::size_t>(level)]; }
+  // Region r's market growth from the start to quarter t: growth_factor^t, t capped at the horizon
+  // (a table of products, so that every env of the scenario shares it).
+  double growth_power(std::size_t r, int t) const {
+    return growth_power_[r * growth_stride_ + static_cast<std::size_t>(std::min(t, scenario_.horizon))];
+  }
 
  private:
   Scenario scenario_;
@@ -76,6 +82,8 @@ class MarketSpec {
   std::vector<std::size_t> partner_region_;
   std::vector<std::vector<std::size_t>> partners_in_;
   std::array<double, 4> ln1p_marketing_{};
+  std::size_t growth_stride_ = 0;     // horizon + 1
+  std::vector<double> growth_power_;  // R × (horizon + 1)
   std::vector<std::vector<int>> languages_;  // interned base languages per region, home last
 };
 
