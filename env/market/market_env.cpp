@@ -31,6 +31,26 @@ constexpr auto kRegionOpsByState = [] {
   return rows;
 }();
 
+// The MultiDiscrete view's valid region components depend on the mode, whether the region was
+// researched this quarter and whether a partner is available: one row (6 targets, then the 4
+// marketing levels, always valid) per such state.
+constexpr auto kRegionTargetsByState = [] {
+  std::array<std::array<std::uint8_t, kModeTargetCount + 4>, kModeCount * 2 * 2> rows{};
+  for (std::size_t m = 0; m < kModeCount; ++m)
+    for (std::size_t researched = 0; researched < 2; ++researched)
+      for (std::size_t partner = 0; partner < 2; ++partner) {
+        const Mode mode = static_cast<Mode>(m);
+        rows[(m * 2 + researched) * 2 + partner] = {1,
+                                                    mode == Mode::kNone && !researched,
+                                                    mode < Mode::kPilot,
+                                                    mode < Mode::kPartner && partner,
+                                                    mode < Mode::kSubsidiary,
+                                                    mode != Mode::kNone,
+                                                    1, 1, 1, 1};
+      }
+  return rows;
+}();
+
 // Scenarios have a handful of products. f(std::integral_constant<std::size_t, K>) for K up to 8,
 // so that the loops over products are compiled for that count, unrolled; f(…<0>) for any other.
 template <typename F>
@@ -447,17 +467,12 @@ void MarketEnv::action_mask(std::span<std::uint8_t> mask) const {
     return;
   }
   if (view_ == ActionView::kMultiDiscrete) {
-    // Per component, from the current state: keep and every marketing level are always valid.
+    // Per region, the targets then the four marketing levels (always valid): a row of
+    // kRegionTargetsByState.
     for (std::size_t r = 0; r < R_; ++r) {
-      std::uint8_t* target = &mask[r * (kModeTargetCount + 4)];
-      const Mode m = mode_[r];
-      target[static_cast<int>(ModeTarget::kKeep)] = 1;
-      target[static_cast<int>(ModeTarget::kResearch)] = m == Mode::kNone && !researched_[r];
-      target[static_cast<int>(ModeTarget::kPilot)] = m < Mode::kPilot;
-      target[static_cast<int>(ModeTarget::kPartner)] = m < Mode::kPartner && best_available_partner(r) >= 0;
-      target[static_cast<int>(ModeTarget::kSubsidiary)] = m < Mode::kSubsidiary;
-      target[static_cast<int>(ModeTarget::kExit)] = m != Mode::kNone;
-      std::fill(target + kModeTargetCount, target + kModeTargetCount + 4, 1);
+      const std::size_t state =
+          (static_cast<std::size_t>(mode_[r]) * 2 + researched_[r]) * 2 + (best_partner_[r] >= 0 ? 1 : 0);
+      std::memcpy(&mask[r * (kModeTargetCount + 4)], kRegionTargetsByState[state].data(), kModeTargetCount + 4);
     }
     return;
   }
