@@ -1,8 +1,8 @@
 // Env steps per second on one core: random valid actions through VectorEnv, per scenario.
 //   build/release/bench/env_throughput [SECONDS_PER_CASE [SCENARIO]]   (from the repository root)
 // Prints a Markdown table (the median of three runs per case); docs/benchmarks.md records the
-// figures and the machine. Times are the thread's CPU time, so other load on the machine disturbs
-// them less than it would wall-clock times.
+// figures and the machine. Wall-clock times, scaled by the share of the run the thread spent on a
+// core (see thread_seconds), so that other load on the machine disturbs them less.
 //   build/release/bench/env_throughput --fixed STEPS [SCENARIO [VIEW]]
 // plays a fixed number of steps instead (Discrete view unless given, 16 envs, fixed seeds) and prints a
 // fingerprint of every reward, flag, observation and action mask: for counting instructions under callgrind,

@@ -615,23 +615,23 @@ void MarketEnv::settle_money() {
   const auto& products = spec_->scenario().products;
   double revenue = 0, serving = 0, fixed = spec_->scenario().company.overhead, marketing = 0;
   std::fill(region_revenue_.begin(), region_revenue_.end(), 0.0);
-  for (std::size_t i = 0; i < present_count_; ++i) {
-    const std::size_t r = present_[i];
-    double gross = 0, serve = 0;
-    with_product_count(K_, [&](auto products_fixed) {
-      const std::size_t K = products_fixed > 0 ? products_fixed : K_;
+  with_product_count(K_, [&](auto products_fixed) {
+    const std::size_t K = products_fixed > 0 ? products_fixed : K_;
+    for (std::size_t i = 0; i < present_count_; ++i) {
+      const std::size_t r = present_[i];
+      double gross = 0, serve = 0;
       for (std::size_t k = 0; k < K; ++k) {
         gross += adopters_[r * K + k] * products[k].price;
         serve += adopters_[r * K + k] * products[k].unit_cost;
       }
-    });
-    const double kept = revenue_kept_[static_cast<std::size_t>(partner_[r] + 1)];
-    region_revenue_[r] = gross * portable_exp(fx_log_[r]) * kept;
-    revenue += region_revenue_[r];
-    serving += serve;
-    fixed += spec_->mode(mode_[r]).fixed * spec_->region(r).cost_level;
-    marketing += m.marketing_levels[static_cast<std::size_t>(marketing_[r])];
-  }
+      const double kept = revenue_kept_[static_cast<std::size_t>(partner_[r] + 1)];
+      region_revenue_[r] = gross * portable_exp(fx_log_[r]) * kept;
+      revenue += region_revenue_[r];
+      serving += serve;
+      fixed += spec_->mode(mode_[r]).fixed * spec_->region(r).cost_level;
+      marketing += m.marketing_levels[static_cast<std::size_t>(marketing_[r])];
+    }
+  });
   last_.revenue = revenue;
   last_.serving_costs = serving;
   last_.fixed_costs = fixed;
