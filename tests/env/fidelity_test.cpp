@@ -45,7 +45,7 @@ TEST_CASE("Fidelity: gravity elasticities of revenue to GDP and distance", "[fid
   for (const auto& c : check_gravity(world())) require_pass(c);
 }
 
-TEST_CASE("Fidelity: piloting first pays in distant markets and matters less in close ones", "[fidelity]") {
+TEST_CASE("Fidelity: piloting first pays in distant markets, and more there than in close ones", "[fidelity]") {
   for (const auto& c : check_uppsala(world())) require_pass(c);
 }
 
