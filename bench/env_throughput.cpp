@@ -132,8 +132,15 @@ double full_load_ns_per_region_product(const std::string& path, std::size_t num_
 
 }  // namespace
 
+constexpr const char* kUsage =
+    "usage: env_throughput [SECONDS_PER_CASE [SCENARIO]]       (from the repository root)\n"
+    "       env_throughput --fixed STEPS [SCENARIO [VIEW]]\n";
+
 int main(int argc, char** argv) {
-  const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
+  if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+    std::printf("%s", kUsage);
+    return 0;
+  }
   if (argc > 1 && std::string(argv[1]) == "--fixed") {
     const long long steps = argc > 2 ? std::atoll(argv[2]) : 0;
     if (steps <= 0) {
@@ -153,6 +160,13 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  char* end = nullptr;
+  const double seconds = argc > 1 ? std::strtod(argv[1], &end) : 2.0;
+  if (argc > 1 && (end == argv[1] || *end != '\0' || !(seconds > 0))) {
+    std::fprintf(stderr, "env_throughput: expected a positive number of seconds per case, got \"%s\"\n%s", argv[1],
+                 kUsage);
+    return 2;
+  }
   const std::string only = argc > 2 ? argv[2] : "";  // optional: one scenario name
   struct Case {
     const char* scenario;
@@ -167,6 +181,12 @@ int main(int argc, char** argv) {
       {"world", ActionView::kDiscrete, 16},
       {"synthetic-1000", ActionView::kDiscrete, 4},
   };
+  if (!only.empty() &&
+      std::none_of(std::begin(cases), std::end(cases), [&](const Case& c) { return only == c.scenario; })) {
+    std::fprintf(stderr, "env_throughput: no benchmark case for scenario \"%s\" (tiny, asia-pacific, world, synthetic-1000)\n",
+                 only.c_str());
+    return 2;
+  }
   std::printf(
       "| scenario | regions × products | view | envs | env steps/s | steps/s incl. action sampling | ns per "
       "region-product |\n");

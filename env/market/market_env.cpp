@@ -105,7 +105,8 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
   bass_p_.resize(R_);
   bass_q_.resize(R_);
   incumbents_.resize(R_);
-  effectiveness_.resize(P_ * K_);
+  world_uniforms_.resize(R_ * kRegionDraws + P_ * K_);
+  region_drawn_.resize(R_);
   partner_product_attraction_.resize(P_ * K_);
   partner_reach_.resize(P_ * K_);
   region_attraction_.resize(R_);
@@ -225,22 +226,17 @@ void MarketEnv::build_spaces() {
 
 void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
   Rng rng(seed);  // a local copy the compiler can keep in registers; rng_ is set from it at the end
-  // One world per episode, drawn in a fixed order: regions, then partners.
+  // One world per episode, drawn in a fixed order: regions, then partners; as uniforms, transformed
+  // when first needed (see draw_region()).
+  double* u = world_uniforms_.data();
   for (std::size_t r = 0; r < R_; ++r) {
     const RegionPrior& rp = prior_.regions[r];
-    const double multiplier = rp.potential_multiplier.sample(rng);
-    bass_p_[r] = rp.bass_p.sample(rng) / 4.0;  // annual → quarterly
-    bass_q_[r] = rp.bass_q.sample(rng) / 4.0;
-    incumbents_[r] = rp.incumbent_attraction.sample(rng);
-    for (std::size_t k = 0; k < K_; ++k) base_potential_[r * K_ + k] = spec_->potential_median(r, k) * multiplier;
+    for (const LogNormalPrior* prior : {&rp.potential_multiplier, &rp.bass_p, &rp.bass_q, &rp.incumbent_attraction})
+      *u++ = prior->uniform_for(rng);
   }
-  for (std::size_t j = 0; j < P_; ++j) {
-    const PartnerPrior& pp = prior_.partners[j];
-    for (std::size_t k = 0; k < K_; ++k) {
-      const double e = pp.effectiveness_mean[k] + (pp.effectiveness_sd > 0 ? pp.effectiveness_sd * rng.normal() : 0.0);
-      effectiveness_[j * K_ + k] = std::clamp(e, 0.0, 1.0);
-    }
-  }
+  for (std::size_t j = 0; j < P_; ++j)
+    for (std::size_t k = 0; k < K_; ++k) *u++ = prior_.partners[j].uniform_for(rng);
+  std::fill(region_drawn_.begin(), region_drawn_.end(), 0);
   // Shocks and partner failures have constant hazards per quarter: each is drawn as the waiting time
   // to its next occurrence (geometric) rather than as a Bernoulli every quarter.
   for (std::size_t r = 0; r < R_; ++r) next_shock_[r] = rng.waiting_time(shock_log_keep_[r]);
@@ -273,6 +269,27 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
   last_ = QuarterReport{};
   last_.cash = cash_;
   write_observation(observation);
+}
+
+double MarketEnv::region_value(std::size_t r, RegionDraw d) const {
+  const RegionPrior& rp = prior_.regions[r];
+  const LogNormalPrior* priors[kRegionDraws] = {&rp.potential_multiplier, &rp.bass_p, &rp.bass_q,
+                                                &rp.incumbent_attraction};
+  return priors[d]->value_at(world_uniforms_[r * kRegionDraws + d]);
+}
+
+// Region r's values, the first time it is entered in the episode.
+void MarketEnv::draw_region(std::size_t r) {
+  const double multiplier = region_value(r, kPotentialMultiplier);
+  bass_p_[r] = region_value(r, kBassP) / 4.0;  // annual → quarterly
+  bass_q_[r] = region_value(r, kBassQ) / 4.0;
+  incumbents_[r] = region_value(r, kIncumbents);
+  for (std::size_t k = 0; k < K_; ++k) base_potential_[r * K_ + k] = spec_->potential_median(r, k) * multiplier;
+  region_drawn_[r] = 1;
+}
+
+double MarketEnv::true_effectiveness(std::size_t j, std::size_t k) const {
+  return prior_.partners[j].effectiveness_at(k, world_uniforms_[R_ * kRegionDraws + j * K_ + k]);
 }
 
 // ---- 1. Actions --------------------------------------------------------------------------------
@@ -314,16 +331,18 @@ bool MarketEnv::enter(std::size_t r, Mode target, int partner) {
       return false;
   }
   last_.action_costs += spec_->setup_cost(target, r);
+  if (!region_drawn_[r]) draw_region(r);
   mode_[r] = target;
   modes_used_[r] |= bit(target);
   partner_[r] = target == Mode::kPartner ? partner : -1;
   if (target == Mode::kPartner) {
     // What the partner brings to each product, computed when it is signed (most never are).
-    const std::size_t row = static_cast<std::size_t>(partner) * K_;
+    const auto j = static_cast<std::size_t>(partner);
     for (std::size_t k = 0; k < K_; ++k) {
-      partner_product_attraction_[row + k] =
-          spec_->product_attraction(k) * portable_exp(spec_->model().beta_partner * effectiveness_[row + k]);
-      partner_reach_[row + k] = spec_->mode(Mode::kPartner).reach * effectiveness_[row + k];
+      const double effectiveness = true_effectiveness(j, k);
+      partner_product_attraction_[j * K_ + k] =
+          spec_->product_attraction(k) * portable_exp(spec_->model().beta_partner * effectiveness);
+      partner_reach_[j * K_ + k] = spec_->mode(Mode::kPartner).reach * effectiveness;
     }
   }
   last_.events |= kEventEntry;

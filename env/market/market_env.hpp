@@ -87,11 +87,11 @@ class MarketEnv final : public Env {
   double attainable_share(std::size_t r, std::size_t k) const { return share_[r * K_ + k]; }
   double potential(std::size_t r, std::size_t k) const { return potential_at(r, k, t_); }
   double region_revenue(std::size_t r) const { return region_revenue_[r]; }  // last quarter, US$ m
-  double true_effectiveness(std::size_t j, std::size_t k) const { return effectiveness_[j * K_ + k]; }
   // The episode's drawn world, for generating synthetic history and checking recovery.
-  double true_bass_p(std::size_t r) const { return 4.0 * bass_p_[r]; }  // annual
-  double true_bass_q(std::size_t r) const { return 4.0 * bass_q_[r]; }  // annual
-  double true_incumbent_attraction(std::size_t r) const { return incumbents_[r]; }
+  double true_effectiveness(std::size_t j, std::size_t k) const;
+  double true_bass_p(std::size_t r) const { return region_value(r, kBassP); }  // annual
+  double true_bass_q(std::size_t r) const { return region_value(r, kBassQ); }  // annual
+  double true_incumbent_attraction(std::size_t r) const { return region_value(r, kIncumbents); }
   // Bit m set when region r has been in mode m during the episode.
   std::uint8_t modes_used(std::size_t r) const { return modes_used_[r]; }
   int invalid_actions() const { return invalid_actions_; }
@@ -133,7 +133,16 @@ class MarketEnv final : public Env {
   void list_present_regions();
   // Region r's market growth from reset to quarter t (its factor to the power t), and m_{r,k} then.
   double growth_at(std::size_t r, int t) const { return spec_->growth_power(r, t); }
-  double potential_at(std::size_t r, std::size_t k, int t) const { return base_potential_[r * K_ + k] * growth_at(r, t); }
+  double potential_at(std::size_t r, std::size_t k, int t) const {
+    return spec_->potential_median(r, k) * region_value(r, kPotentialMultiplier) * growth_at(r, t);
+  }
+  // The world is drawn at reset as uniforms, in a fixed order (per region its four values, then per
+  // partner its products' effectiveness). They are turned into values when the episode first needs
+  // them: a region's when it is entered, a partner's when it is signed. Most reset draws are never
+  // needed, and the transform (a normal quantile and an exponential) is what costs.
+  enum RegionDraw : std::size_t { kPotentialMultiplier, kBassP, kBassQ, kIncumbents, kRegionDraws };
+  double region_value(std::size_t r, RegionDraw d) const;
+  void draw_region(std::size_t r);
 
   std::shared_ptr<const MarketSpec> spec_;
   WorldPrior prior_;
@@ -154,10 +163,12 @@ class MarketEnv final : public Env {
   std::array<double, kModeCount + 1> learning_rate_{};  // per mode, then research's (MODEL.md §6)
   std::vector<double> revenue_kept_;                    // 1 + P: the share of revenue kept, by partner + 1 (0: none)
 
-  // The world of this episode (drawn at reset).
+  // The world of this episode: the uniforms drawn at reset (R × kRegionDraws, then P × K), and the
+  // values of the regions entered so far (see draw_region()).
+  std::vector<double> world_uniforms_;
+  std::vector<std::uint8_t> region_drawn_;
   std::vector<double> bass_p_, bass_q_;  // quarterly
   std::vector<double> incumbents_;
-  std::vector<double> effectiveness_;       // P × K
   std::vector<double> partner_product_attraction_;  // P × K, product attraction · exp(β_partner · effectiveness)
   std::vector<double> partner_reach_;               // P × K, the partner mode's reach · effectiveness
 
@@ -183,7 +194,7 @@ class MarketEnv final : public Env {
   std::vector<std::uint8_t> partner_failed_;
   std::vector<std::int32_t> best_partner_;  // per region, see best_available_partner()
   std::vector<float> best_partner_score_;   // per region, its prior score (0 without one): observed
-  std::vector<double> base_potential_;      // R × K, drawn at reset; see potential_at()
+  std::vector<double> base_potential_;      // R × K, m_{r,k} at reset, for the regions drawn
   std::vector<double> adopters_;            // R × K
   std::vector<double> effective_market_;    // R × K, M_eff of the last quarter
   std::vector<double> share_;               // R × K, attainable share of the last quarter
