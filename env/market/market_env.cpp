@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <type_traits>
 
 #include "env/market/world_prior_file.hpp"
 #include "env/util/portable_math.hpp"
@@ -50,6 +51,30 @@ constexpr auto kRegionTargetsByState = [] {
       }
   return rows;
 }();
+
+// Two doubles side by side, for the product loops of diffuse(): each lane does the scalar loop's
+// operations in the same order (no fused multiply-add: the build has -ffp-contract=off), so the
+// results are those of the scalar loop, bit for bit, at half the instructions. Every helper below
+// also takes a plain double, for an odd product left over.
+using DoublePair = double __attribute__((vector_size(16)));
+
+template <typename T>
+T load(const double* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <typename T>
+void store(double* p, T v) {
+  std::memcpy(p, &v, sizeof v);
+}
+template <typename T>
+T splat(double x) {
+  if constexpr (std::is_same_v<T, double>)
+    return x;
+  else
+    return T{x, x};
+}
 
 // Scenarios have a handful of products. f(std::integral_constant<std::size_t, K>) for K up to 8,
 // so that the loops over products are compiled for that count, unrolled; f(…<0>) for any other.
@@ -205,6 +230,7 @@ void MarketEnv::build_spaces() {
   }
 
   const std::size_t block = region_block_size();
+  region_blocks_template_.assign(R_ * block, 0.f);
   for (std::size_t r = 0; r < R_; ++r) {
     const RegionModel& rm = spec_->region(r);
     const RegionPrior& rp = prior_.regions[r];
@@ -219,8 +245,8 @@ void MarketEnv::build_spaces() {
                                                  rm.economic};
     const std::size_t first = kGlobalFeatures + r * block + 7 + K_;
     for (std::size_t f = 0; f < kFixedRegionFeatures; ++f)
-      fixed_features_.push_back(std::clamp(static_cast<float>(values[f]), observation_space_.low[first + f],
-                                           observation_space_.high[first + f]));
+      region_blocks_template_[r * block + 7 + K_ + f] = std::clamp(
+          static_cast<float>(values[f]), observation_space_.low[first + f], observation_space_.high[first + f]);
   }
 }
 
@@ -606,24 +632,47 @@ void MarketEnv::diffuse() {
     const double* delta = spec_->neighbour_weight(r);
     double fixed_row[kProducts > 0 ? kProducts : 1];
     double* __restrict influence = kProducts > 0 ? fixed_row : influence_.data();
-    std::fill_n(influence, K, 0.0);
+    constexpr std::size_t kPairs = kProducts / 2;  // a run-time count of products sums in memory
+    DoublePair pair_sums[kPairs > 0 ? kPairs : 1] = {};
+    double odd_sum = 0;
+    if constexpr (kProducts == 0) std::fill_n(influence, K, 0.0);
     for (std::size_t n = 0; n < neighbours; ++n) {
+      const double weight = delta[n];
       const double* __restrict row = heard_base + static_cast<std::size_t>(near[n]) * K;
-      for (std::size_t k = 0; k < K; ++k) influence[k] += delta[n] * row[k];
+      if constexpr (kProducts > 0) {
+        for (std::size_t j = 0; j < kPairs; ++j) pair_sums[j] += splat<DoublePair>(weight) * load<DoublePair>(row + 2 * j);
+        if constexpr (kProducts % 2 == 1) odd_sum += weight * row[kProducts - 1];
+      } else {
+        for (std::size_t k = 0; k < K; ++k) influence[k] += weight * row[k];
+      }
     }
-    for (std::size_t k = 0; k < K; ++k) {
-      const double attraction = product_attraction[k] * region_attraction;
-      share[k] = attraction / (attraction + competitors);
-      M_eff[k] = base_potential_[r * K + k] * growth * reach[k] * share[k] * access;
-      const double adopters = N[k] * keep;
-      const double per_customer = M_eff[k] > 0 ? 1 / M_eff[k] : 0.0;
-      const double internal = imitation * adopters * per_customer;
-      const double new_adopters =
-          (innovation + internal + influence[k]) * std::max(0.0, M_eff[k] - adopters) * demand_shock;
+    if constexpr (kProducts > 0) {
+      for (std::size_t j = 0; j < kPairs; ++j) store(influence + 2 * j, pair_sums[j]);
+      if constexpr (kProducts % 2 == 1) influence[kProducts - 1] = odd_sum;
+    }
+    // Share, effective market and new adopters of product k (two products at once when T is a pair).
+    auto diffuse_product = [&]<typename T>(std::size_t k) {
+      const T zero = splat<T>(0.0);
+      const T attraction = load<T>(product_attraction + k) * splat<T>(region_attraction);
+      const T s = attraction / (attraction + splat<T>(competitors));
+      const T m_eff = load<T>(&base_potential_[r * K + k]) * splat<T>(growth) * load<T>(reach + k) * s * splat<T>(access);
+      const T adopters = load<T>(N + k) * splat<T>(keep);
+      const T per_customer = m_eff > zero ? splat<T>(1.0) / m_eff : zero;
+      const T internal = splat<T>(imitation) * adopters * per_customer;
+      const T gap = m_eff - adopters;
+      const T room = zero < gap ? gap : zero;  // std::max(0.0, gap)
+      const T new_adopters = (splat<T>(innovation) + internal + load<T>(influence + k)) * room * splat<T>(demand_shock);
       // Customers beyond a shrunken effective market (a shock, a weaker channel) are lost.
-      N[k] = std::clamp(adopters + new_adopters, 0.0, M_eff[k]);
-      penetration_after[k] = N[k] * per_customer;
-    }
+      const T total = adopters + new_adopters;
+      const T n = total < zero ? zero : (m_eff < total ? m_eff : total);  // std::clamp(total, 0.0, m_eff)
+      store(share + k, s);
+      store(M_eff + k, m_eff);
+      store(N + k, n);
+      store(penetration_after + k, n * per_customer);
+    };
+    std::size_t k = 0;
+    for (; k + 2 <= K; k += 2) diffuse_product.template operator()<DoublePair>(k);
+    if (k < K) diffuse_product.template operator()<double>(k);
   }
 }
 
@@ -760,19 +809,18 @@ void MarketEnv::write_observation(std::span<float> obs) {
   obs[1] = clip(cash_ / spec_->scenario().company.initial_cash, lo[1], hi[1]);
   obs[2] = clip(last_.profit / m.reward_scale, lo[2], hi[2]);
   // Per region, in the layout of build_spaces(); the bounds of the clipped values are its constants.
-  // Adopters and revenue: zero without presence, the present regions' written after.
+  // The blocks start as the template (fixed features, zeros elsewhere), then each region's state is
+  // written over it, the present regions' adopters and revenue last.
   const std::size_t block = region_block_size();
+  std::memcpy(&obs[kGlobalFeatures], region_blocks_template_.data(), region_blocks_template_.size() * sizeof(float));
   with_product_count(K_, [&](auto products_fixed) {
     const std::size_t K = products_fixed > 0 ? products_fixed : K_;
     for (std::size_t r = 0; r < R_; ++r) {
       float* o = &obs[kGlobalFeatures + r * block];
-      for (std::size_t mode = 0; mode < kModeCount; ++mode) o[mode] = 0.f;
       o[static_cast<std::size_t>(mode_[r])] = 1.f;
       o[4] = static_cast<float>(knowledge_[r]);
       static constexpr float kMarketingShare[4] = {0.f, 1.f / 3, 2.f / 3, 1.f};
       o[5] = kMarketingShare[marketing_[r]];
-      for (std::size_t k = 0; k <= K; ++k) o[6 + k] = 0.f;
-      std::memcpy(o + 7 + K, &fixed_features_[r * kFixedRegionFeatures], kFixedRegionFeatures * sizeof(float));
       o[16 + K] = shock_left_[r] > 0 ? 1.f : 0.f;
       o[17 + K] = best_partner_score_[r];
       o[18 + K] = partner_[r] >= 0 ? 1.f : 0.f;

@@ -151,10 +151,11 @@ class MarketEnv final : public Env {
   Box observation_space_;
   Space action_space_;
   std::vector<std::string> observation_names_;
-  // Observation values fixed for the env's life (prior estimates, CAGE distances), per region,
-  // already clipped to their bounds: copied, not recomputed, every step.
+  // The regions' observation blocks without state: the values fixed for the env's life (prior
+  // estimates, CAGE distances, clipped to their bounds) and zeros elsewhere. Copied every step, then
+  // the state is written over it.
   static constexpr std::size_t kFixedRegionFeatures = 9;
-  std::vector<float> fixed_features_;
+  std::vector<float> region_blocks_template_;
   // Fixed for the env's life: per region, partner and mode, read in the quarter's loops.
   int horizon_ = 0;
   std::vector<double> shock_log_keep_;                  // R: ln(1 − shock hazard)
