@@ -8,6 +8,7 @@
 
 #include "env/market/world_prior_file.hpp"
 #include "env/util/portable_math.hpp"
+#include "env/util/ziggurat.hpp"
 
 namespace expanse {
 namespace {
@@ -531,7 +532,7 @@ void MarketEnv::exogenous_processes() {
   Rng rng = rng_;  // a local copy the compiler can keep in registers through the loop
   for (std::size_t r = 0; r < R_; ++r) {
     const RegionModel& rm = spec_->region(r);
-    if (rm.fx_sigma > 0 || rm.fx_drift != 0) fx_log_[r] += rm.fx_drift + rm.fx_sigma * rng.normal();
+    if (rm.fx_sigma > 0 || rm.fx_drift != 0) fx_log_[r] += rm.fx_drift + rm.fx_sigma * ziggurat_normal(rng);
     if (shock_left_[r] > 0) {
       --shock_left_[r];
     } else if (t_ == next_shock_[r]) {
@@ -583,7 +584,7 @@ void MarketEnv::compete_and_diffuse() {
                                   spec_->mode(mode_[r]).utility;
     region_attraction_[r] = portable_exp(region_utility);
     demand_shock_[r] =
-        demand_sigma > 0 ? portable_exp(demand_sigma * rng.normal() - 0.5 * demand_sigma * demand_sigma) : 1.0;
+        demand_sigma > 0 ? portable_exp(demand_sigma * ziggurat_normal(rng) - 0.5 * demand_sigma * demand_sigma) : 1.0;
   }
   rng_ = rng;
   with_product_count(K_, [this](auto products) { diffuse<products>(); });
@@ -727,7 +728,7 @@ void MarketEnv::learn() {
   for (std::size_t i = 0; i < present_count_; ++i) {
     const std::size_t r = present_[i];
     const double sigma = m.observation_noise * (1 - knowledge_[r]);
-    if (sigma > 0) survey_error_[r] = portable_exp(sigma * rng.normal() - 0.5 * sigma * sigma);
+    if (sigma > 0) survey_error_[r] = portable_exp(sigma * ziggurat_normal(rng) - 0.5 * sigma * sigma);
   }
   rng_ = rng;
 }

@@ -2,9 +2,11 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "env/util/portable_math.hpp"
 #include "env/util/rng.hpp"
+#include "env/util/ziggurat.hpp"
 
 using namespace expanse;
 
@@ -64,4 +66,39 @@ TEST_CASE("Waiting times follow the geometric law of a per-period probability", 
   Rng rng(4);
   CHECK(rng.waiting_time(0.0) == std::numeric_limits<std::int32_t>::max());  // p = 0: never
   CHECK(rng.waiting_time(portable_log(0.0)) == 0);                           // p = 1: at once
+}
+
+TEST_CASE("Ziggurat normals follow the standard normal law", "[env][math]") {
+  // The tables close: the top layer has the area of every other (to the precision of V's digits).
+  const ZigguratTables& t = kZiggurat;
+  CHECK(std::abs(t.x[255] * (1 - t.f[255]) - ZigguratTables::kLayerArea) < 1e-9);
+  Rng rng(4);
+  const int draws = 2'000'000;
+  double sum = 0, sum_squares = 0;
+  // The distribution function at a grid of points (Kolmogorov–Smirnov distance), and the far tail.
+  constexpr int kGrid = 41;  // −4, −3.8, …, 4
+  std::vector<int> below(kGrid, 0);
+  int beyond_tail_start = 0;
+  for (int i = 0; i < draws; ++i) {
+    const double z = ziggurat_normal(rng);
+    sum += z;
+    sum_squares += z * z;
+    for (int g = 0; g < kGrid; ++g) below[g] += z < -4 + 0.2 * g;
+    beyond_tail_start += std::abs(z) > ZigguratTables::kTailStart;
+  }
+  const double mean = sum / draws, variance = sum_squares / draws - mean * mean;
+  INFO("mean " << mean << ", variance " << variance);
+  CHECK(std::abs(mean) < 5 / std::sqrt(draws));
+  CHECK(std::abs(variance - 1) < 5 * std::sqrt(2.0 / draws));
+  double worst = 0;
+  for (int g = 0; g < kGrid; ++g) {
+    const double x = -4 + 0.2 * g, expected = 0.5 * std::erfc(-x / std::sqrt(2.0));
+    worst = std::max(worst, std::abs(static_cast<double>(below[g]) / draws - expected));
+  }
+  INFO("largest distance to the normal distribution function " << worst);
+  CHECK(worst < 1.63 / std::sqrt(draws));  // Kolmogorov–Smirnov at 1 %
+  // P(|z| > R) = erfc(R/√2) ≈ 2.6e-4: the tail layer's draws, 520 expected.
+  const double expected_tail = std::erfc(ZigguratTables::kTailStart / std::sqrt(2.0)) * draws;
+  INFO("beyond R: " << beyond_tail_start << ", expected " << expected_tail);
+  CHECK(std::abs(beyond_tail_start - expected_tail) < 5 * std::sqrt(expected_tail));
 }
