@@ -149,6 +149,7 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
   shock_left_.resize(R_);
   fx_log_.resize(R_);
   researched_.resize(R_);
+  researched_list_.resize(R_);
   region_revenue_.resize(R_);
   survey_error_.resize(R_);
   partner_failed_.resize(P_);
@@ -286,6 +287,7 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
   std::fill(shock_left_.begin(), shock_left_.end(), 0);
   std::fill(fx_log_.begin(), fx_log_.end(), 0.0);
   std::fill(researched_.begin(), researched_.end(), 0);
+  researched_count_ = 0;
   std::fill(region_revenue_.begin(), region_revenue_.end(), 0.0);
   std::fill(survey_error_.begin(), survey_error_.end(), 1.0);
   std::fill(partner_failed_.begin(), partner_failed_.end(), 0);
@@ -345,6 +347,7 @@ void MarketEnv::list_present_regions() {
 bool MarketEnv::research(std::size_t r) {
   if (mode_[r] != Mode::kNone || researched_[r]) return false;
   researched_[r] = 1;
+  researched_list_[researched_count_++] = static_cast<std::uint32_t>(r);
   last_.action_costs += spec_->model().research_cost;
   return true;
 }
@@ -716,19 +719,23 @@ void MarketEnv::settle_money() {
 
 void MarketEnv::learn() {
   const ModelParams& m = spec_->model();
-  for (std::size_t r = 0; r < R_; ++r) {
-    const double lambda = learning_rate_[researched_[r] ? kModeCount : static_cast<std::size_t>(mode_[r])];
-    knowledge_[r] += lambda * (1 - knowledge_[r]);
+  // Only the regions researched this quarter (all without presence) and the present ones learn:
+  // without presence the rate is 0 and knowledge stays as it is.
+  for (std::size_t i = 0; i < researched_count_; ++i) {
+    const std::size_t r = researched_list_[i];
+    knowledge_[r] += learning_rate_[kModeCount] * (1 - knowledge_[r]);
     researched_[r] = 0;
-    survey_error_[r] = 1.0;
   }
+  researched_count_ = 0;
   // The adopter survey errs less the better the market is known (pilots and research buy
-  // information); one error per present region and quarter, common to its products.
+  // information); one error per present region and quarter, common to its products. Only the
+  // present regions' surveys are observed.
   Rng rng = rng_;  // a local copy the compiler can keep in registers through the loop
   for (std::size_t i = 0; i < present_count_; ++i) {
     const std::size_t r = present_[i];
+    knowledge_[r] += learning_rate_[static_cast<std::size_t>(mode_[r])] * (1 - knowledge_[r]);
     const double sigma = m.observation_noise * (1 - knowledge_[r]);
-    if (sigma > 0) survey_error_[r] = portable_exp(sigma * ziggurat_normal(rng) - 0.5 * sigma * sigma);
+    survey_error_[r] = sigma > 0 ? portable_exp(sigma * ziggurat_normal(rng) - 0.5 * sigma * sigma) : 1.0;
   }
   rng_ = rng;
 }

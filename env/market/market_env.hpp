@@ -190,6 +190,8 @@ class MarketEnv final : public Env {
   std::int32_t next_failure_ = 0;              // the earliest failure quarter of a partner still alive
   std::vector<double> fx_log_;
   std::vector<std::uint8_t> researched_;
+  std::vector<std::uint32_t> researched_list_;  // the regions researched this quarter
+  std::size_t researched_count_ = 0;
   std::vector<double> region_revenue_;
   std::vector<double> survey_error_;  // multiplicative error of this quarter's adopter survey
   std::vector<std::uint8_t> partner_failed_;
