@@ -53,12 +53,8 @@ constexpr auto kRegionTargetsByState = [] {
   return rows;
 }();
 
-// Two doubles side by side, for the product loops of diffuse(): each lane does the scalar loop's
-// operations in the same order (no fused multiply-add: the build has -ffp-contract=off), so the
-// results are those of the scalar loop, bit for bit, at half the instructions. Every helper below
-// also takes a plain double, for an odd product left over.
-using DoublePair = double __attribute__((vector_size(16)));
-
+// Loads, stores and broadcasts of DoublePair (portable_math.hpp), for the product loops of diffuse();
+// each also takes a plain double, for an odd product left over.
 template <typename T>
 T load(const double* p) {
   T v;
@@ -585,9 +581,15 @@ void MarketEnv::compete_and_diffuse() {
     const double region_utility = m.beta_marketing * spec_->ln1p_marketing(marketing_[r]) -
                                   m.theta_distance * rm.distance * (1 - knowledge_[r]) - rm.geographic_friction +
                                   spec_->mode(mode_[r]).utility;
-    region_attraction_[r] = portable_exp(region_utility);
-    demand_shock_[r] =
-        demand_sigma > 0 ? portable_exp(demand_sigma * ziggurat_normal(rng) - 0.5 * demand_sigma * demand_sigma) : 1.0;
+    if (demand_sigma > 0) {
+      const DoublePair e = portable_exp(
+          DoublePair{region_utility, demand_sigma * ziggurat_normal(rng) - 0.5 * demand_sigma * demand_sigma});
+      region_attraction_[r] = e[0];
+      demand_shock_[r] = e[1];
+    } else {
+      region_attraction_[r] = portable_exp(region_utility);
+      demand_shock_[r] = 1.0;
+    }
   }
   rng_ = rng;
   with_product_count(K_, [this](auto products) { diffuse<products>(); });
