@@ -138,8 +138,9 @@ class MarketEnv final : public Env {
   }
   // The world is drawn at reset as uniforms, in a fixed order (per region its four values, then per
   // partner its products' effectiveness). They are turned into values when the episode first needs
-  // them: a region's when it is entered, a partner's when it is signed. Most reset draws are never
-  // needed, and the transform (a normal quantile and an exponential) is what costs.
+  // them: a region's when it is entered, a partner's when it is signed. Many reset draws are never
+  // needed (most partners are never signed), and the transform (a normal quantile and an
+  // exponential) is what costs.
   enum RegionDraw : std::size_t { kPotentialMultiplier, kBassP, kBassQ, kIncumbents, kRegionDraws };
   double region_value(std::size_t r, RegionDraw d) const;
   void draw_region(std::size_t r);
