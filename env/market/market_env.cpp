@@ -254,9 +254,7 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
   // when first needed (see draw_region()).
   double* u = world_uniforms_.data();
   for (std::size_t r = 0; r < R_; ++r) {
-    const RegionPrior& rp = prior_.regions[r];
-    for (const LogNormalPrior* prior : {&rp.potential_multiplier, &rp.bass_p, &rp.bass_q, &rp.incumbent_attraction})
-      *u++ = prior->uniform_for(rng);
+    for (const LogNormalPrior* prior : prior_.regions[r].draws()) *u++ = prior->uniform_for(rng);
   }
   for (std::size_t j = 0; j < P_; ++j)
     for (std::size_t k = 0; k < K_; ++k) *u++ = prior_.partners[j].uniform_for(rng);
@@ -297,10 +295,7 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
 }
 
 double MarketEnv::region_value(std::size_t r, RegionDraw d) const {
-  const RegionPrior& rp = prior_.regions[r];
-  const LogNormalPrior* priors[kRegionDraws] = {&rp.potential_multiplier, &rp.bass_p, &rp.bass_q,
-                                                &rp.incumbent_attraction};
-  return priors[d]->value_at(world_uniforms_[r * kRegionDraws + d]);
+  return prior_.regions[r].draws()[d]->value_at(world_uniforms_[r * kRegionDraws + d]);
 }
 
 // Region r's values, the first time it is entered in the episode.

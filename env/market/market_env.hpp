@@ -141,7 +141,7 @@ class MarketEnv final : public Env {
   // them: a region's when it is entered, a partner's when it is signed. Many reset draws are never
   // needed (most partners are never signed), and the transform (a normal quantile and an
   // exponential) is what costs.
-  enum RegionDraw : std::size_t { kPotentialMultiplier, kBassP, kBassQ, kIncumbents, kRegionDraws };
+  enum RegionDraw : std::size_t { kPotentialMultiplier, kBassP, kBassQ, kIncumbents, kRegionDraws };  // RegionPrior::draws()
   double region_value(std::size_t r, RegionDraw d) const;
   void draw_region(std::size_t r);
 

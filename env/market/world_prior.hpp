@@ -4,6 +4,7 @@
 // default_world_prior() derives them from the country data alone (docs/model.md, "Default prior").
 // A fitted priors file (analysis, a later issue) produces the same struct.
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct RegionPrior {
   LogNormalPrior incumbent_attraction;
   double value_estimate = 0;     // expected NPV of a subsidiary entered now, per US$ of setup
   double value_uncertainty = 0;  // its spread (same units)
+  // The four drawn at reset, in the order they are drawn.
+  std::array<const LogNormalPrior*, 4> draws() const {
+    return {&potential_multiplier, &bass_p, &bass_q, &incumbent_attraction};
+  }
 };
 
 struct PartnerPrior {

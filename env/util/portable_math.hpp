@@ -32,6 +32,14 @@ struct ExpTables {
   static double scale(std::int32_t k) { return std::bit_cast<double>(static_cast<std::uint64_t>((k >> 5) + 1023) << 52); }
 };
 
+// e^r for |r| ≤ ln2/64, of a double or of each lane of a pair (the same operations either way). The
+// polynomial in Estrin's form rather than Horner's: shorter dependency chains, same accuracy.
+template <typename V>
+V exp_near_zero(V r) {
+  const V r2 = r * r;
+  return (1.0 + r) + r2 * ((1.0 / 2 + r * (1.0 / 6)) + r2 * ((1.0 / 24 + r * (1.0 / 120)) + r2 * (1.0 / 720)));
+}
+
 inline double portable_exp(double x) {
   using T = ExpTables;
   if (!(x > -708.0)) return x != x ? x : 0.0;  // NaN stays NaN; below −708 the result is (sub)normal ≈ 0
@@ -40,10 +48,7 @@ inline double portable_exp(double x) {
   const auto k = static_cast<std::int32_t>(std::bit_cast<std::uint64_t>(shifted));
   const double kd = shifted - T::kRoundShift;
   const double r = (x - kd * T::kLn2Hi) - kd * T::kLn2Lo;
-  // The polynomial in Estrin's form rather than Horner's: shorter dependency chains, same accuracy.
-  const double r2 = r * r;
-  const double p = (1.0 + r) + r2 * ((1.0 / 2 + r * (1.0 / 6)) + r2 * ((1.0 / 24 + r * (1.0 / 120)) + r2 * (1.0 / 720)));
-  return T::two_to_j_over_32[k & 31] * p * T::scale(k);
+  return T::two_to_j_over_32[k & 31] * exp_near_zero(r) * T::scale(k);
 }
 
 // Two doubles side by side (GCC's vector extension): each lane does the scalar code's operations in
@@ -60,10 +65,7 @@ inline DoublePair portable_exp(DoublePair x) {
   const auto k1 = static_cast<std::int32_t>(std::bit_cast<std::uint64_t>(shifted[1]));
   const DoublePair kd = shifted - T::kRoundShift;
   const DoublePair r = (x - kd * T::kLn2Hi) - kd * T::kLn2Lo;
-  const DoublePair r2 = r * r;
-  const DoublePair p =
-      (1.0 + r) + r2 * ((1.0 / 2 + r * (1.0 / 6)) + r2 * ((1.0 / 24 + r * (1.0 / 120)) + r2 * (1.0 / 720)));
-  return DoublePair{T::two_to_j_over_32[k0 & 31], T::two_to_j_over_32[k1 & 31]} * p *
+  return DoublePair{T::two_to_j_over_32[k0 & 31], T::two_to_j_over_32[k1 & 31]} * exp_near_zero(r) *
          DoublePair{T::scale(k0), T::scale(k1)};
 }
 
