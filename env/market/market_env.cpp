@@ -165,16 +165,13 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
   learning_rate_[kModeCount] = spec_->model().research_learning;
   for (std::size_t m = 0; m < kModeCount; ++m) mode_reach_.insert(mode_reach_.end(), K_, spec_->mode(static_cast<Mode>(m)).reach);
   build_spaces();
+  mask_.resize(mask_size(action_space_));
   std::vector<float> observation(observation_space_.low.size());
   reset(0, observation);
 }
 
 std::string MarketEnv::name() const {
   return spec_->scenario().name + " (" + to_string(view_) + ")";
-}
-
-std::size_t MarketEnv::region_block_size() const {
-  return 20 + K_;
 }
 
 void MarketEnv::build_spaces() {
@@ -285,7 +282,12 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
   std::fill(region_revenue_.begin(), region_revenue_.end(), 0.0);
   std::fill(survey_error_.begin(), survey_error_.end(), 1.0);
   std::fill(partner_failed_.begin(), partner_failed_.end(), 0);
-  for (std::size_t r = 0; r < R_; ++r) update_best_partner(r);
+  region_blocks_ = region_blocks_template_;
+  if (!mask_.empty()) mask_[0] = 1;  // hold (Discrete), always valid
+  for (std::size_t r = 0; r < R_; ++r) {
+    update_best_partner(r);
+    refresh_region(r);
+  }
   present_count_ = 0;
   for (auto* v : {&adopters_, &effective_market_, &share_, &penetration_, &next_penetration_})
     std::fill(v->begin(), v->end(), 0.0);
@@ -340,6 +342,7 @@ bool MarketEnv::research(std::size_t r) {
   researched_[r] = 1;
   researched_list_[researched_count_++] = static_cast<std::uint32_t>(r);
   last_.action_costs += spec_->model().research_cost;
+  refresh_region(r);
   return true;
 }
 
@@ -367,6 +370,7 @@ bool MarketEnv::enter(std::size_t r, Mode target, int partner) {
     }
   }
   last_.events |= kEventEntry;
+  refresh_region(r);
   return true;
 }
 
@@ -383,6 +387,7 @@ bool MarketEnv::exit_region(std::size_t r) {
   marketing_[r] = 0;
   lose_customers(r);  // service ends with the exit: customers leave at once
   last_.events |= kEventExit;
+  refresh_region(r);
   return true;
 }
 
@@ -390,6 +395,7 @@ bool MarketEnv::set_marketing(std::size_t r, int level) {
   if (level == marketing_[r]) return true;
   if (mode_[r] == Mode::kNone || level < 0 || level > 3) return false;
   marketing_[r] = static_cast<std::int8_t>(level);
+  refresh_region(r);
   return true;
 }
 
@@ -497,26 +503,33 @@ bool MarketEnv::apply_action(const Action& action) {
 }
 
 void MarketEnv::action_mask(std::span<std::uint8_t> mask) const {
+  if (view_ == ActionView::kBox)
+    std::fill(mask.begin(), mask.end(), 1);
+  else
+    std::memcpy(mask.data(), mask_.data(), mask_.size());
+}
+
+void MarketEnv::refresh_region(std::size_t r) {
+  float* o = region_block(r);
+  for (std::size_t m = 0; m < kModeCount; ++m) o[m] = 0.f;
+  o[static_cast<std::size_t>(mode_[r])] = 1.f;
+  o[4] = static_cast<float>(knowledge_[r]);
+  static constexpr float kMarketingShare[4] = {0.f, 1.f / 3, 2.f / 3, 1.f};
+  o[5] = kMarketingShare[marketing_[r]];
+  o[16 + K_] = shock_left_[r] > 0 ? 1.f : 0.f;
+  o[17 + K_] = best_partner_score_[r];
+  o[18 + K_] = partner_[r] >= 0 ? 1.f : 0.f;
   if (view_ == ActionView::kDiscrete) {
-    mask[0] = 1;
-    std::uint8_t* op = &mask[1];
-    for (std::size_t r = 0; r < R_; ++r, op += kRegionOpCount) {
-      std::memcpy(op, region_ops_valid(r).data(), kRegionOpCount);
-    }
-    for (std::size_t j = 0; j < P_; ++j) *op++ = partner_sign_valid(j);
-    return;
+    // Its six operations, then the signing of each of its partners (valid while it is below the
+    // partner mode and the partner has not failed).
+    std::memcpy(&mask_[1 + r * kRegionOpCount], region_ops_valid(r).data(), kRegionOpCount);
+    for (std::size_t j : spec_->partners_in(r)) mask_[1 + kRegionOpCount * R_ + j] = partner_sign_valid(j);
+  } else if (view_ == ActionView::kMultiDiscrete) {
+    // Its targets, then the four marketing levels (always valid): a row of kRegionTargetsByState.
+    const std::size_t state =
+        (static_cast<std::size_t>(mode_[r]) * 2 + researched_[r]) * 2 + (best_partner_[r] >= 0 ? 1 : 0);
+    std::memcpy(&mask_[r * (kModeTargetCount + 4)], kRegionTargetsByState[state].data(), kModeTargetCount + 4);
   }
-  if (view_ == ActionView::kMultiDiscrete) {
-    // Per region, the targets then the four marketing levels (always valid): a row of
-    // kRegionTargetsByState.
-    for (std::size_t r = 0; r < R_; ++r) {
-      const std::size_t state =
-          (static_cast<std::size_t>(mode_[r]) * 2 + researched_[r]) * 2 + (best_partner_[r] >= 0 ? 1 : 0);
-      std::memcpy(&mask[r * (kModeTargetCount + 4)], kRegionTargetsByState[state].data(), kModeTargetCount + 4);
-    }
-    return;
-  }
-  std::fill(mask.begin(), mask.end(), 1);
 }
 
 // ---- 2. Exogenous processes ---------------------------------------------------------------------
@@ -524,18 +537,30 @@ void MarketEnv::action_mask(std::span<std::uint8_t> mask) const {
 // (Potential growth needs no work here: potential_at() reads it from a table of powers.)
 void MarketEnv::exogenous_processes() {
   Rng rng = rng_;  // a local copy the compiler can keep in registers through the loop
-  for (std::size_t r = 0; r < R_; ++r) {
+  // Plain pointers, so that the compiler keeps them in registers too.
+  double* __restrict fx_log = fx_log_.data();
+  std::int32_t* __restrict shock_left = shock_left_.data();
+  std::int32_t* __restrict next_shock = next_shock_.data();
+  float* __restrict block = region_blocks_.data();
+  const std::size_t block_size = region_block_size();
+  const int t = t_;
+  for (std::size_t r = 0; r < R_; ++r, block += block_size) {
     const RegionModel& rm = spec_->region(r);
-    if (rm.fx_sigma > 0 || rm.fx_drift != 0) fx_log_[r] += rm.fx_drift + rm.fx_sigma * ziggurat_normal(rng);
-    if (shock_left_[r] > 0) {
-      --shock_left_[r];
-    } else if (t_ == next_shock_[r]) {
-      shock_left_[r] = spec_->model().shock_duration;
+    if (rm.fx_sigma > 0 || rm.fx_drift != 0) {
+      fx_log[r] += rm.fx_drift + rm.fx_sigma * ziggurat_normal(rng);
+      block[19 + K_] = clip(fx_log[r], -kLogFxLimit, kLogFxLimit);
+    }
+    std::int32_t left = shock_left[r];
+    if (left > 0) {
+      --left;
+    } else if (t == next_shock[r]) {
+      left = spec_->model().shock_duration;
       last_.events |= kEventShock;
     }
     // Once a shock is over, the wait for the next one starts: it can begin from the next quarter on.
-    if (shock_left_[r] == 0 && next_shock_[r] <= t_)
-      next_shock_[r] = t_ + 1 + std::min(rng.waiting_time(shock_log_keep_[r]), horizon_);
+    if (left == 0 && next_shock[r] <= t) next_shock[r] = t + 1 + std::min(rng.waiting_time(shock_log_keep_[r]), horizon_);
+    shock_left[r] = left;
+    block[16 + K_] = left > 0 ? 1.f : 0.f;
   }
   rng_ = rng;
   if (t_ != next_failure_) return;
@@ -557,6 +582,7 @@ void MarketEnv::exogenous_processes() {
       marketing_[r] = 0;
       lose_customers(r);
     }
+    refresh_region(r);
   }
 }
 
@@ -722,6 +748,7 @@ void MarketEnv::learn() {
     const std::size_t r = researched_list_[i];
     knowledge_[r] += learning_rate_[kModeCount] * (1 - knowledge_[r]);
     researched_[r] = 0;
+    refresh_region(r);
   }
   researched_count_ = 0;
   // The adopter survey errs less the better the market is known (pilots and research buy
@@ -731,6 +758,7 @@ void MarketEnv::learn() {
   for (std::size_t i = 0; i < present_count_; ++i) {
     const std::size_t r = present_[i];
     knowledge_[r] += learning_rate_[static_cast<std::size_t>(mode_[r])] * (1 - knowledge_[r]);
+    region_block(r)[4] = static_cast<float>(knowledge_[r]);
     const double sigma = m.observation_noise * (1 - knowledge_[r]);
     survey_error_[r] = sigma > 0 ? portable_exp(sigma * ziggurat_normal(rng) - 0.5 * sigma * sigma) : 1.0;
   }
@@ -813,24 +841,12 @@ void MarketEnv::write_observation(std::span<float> obs) {
   obs[0] = clip(static_cast<double>(horizon - t_) / horizon, lo[0], hi[0]);
   obs[1] = clip(cash_ / spec_->scenario().company.initial_cash, lo[1], hi[1]);
   obs[2] = clip(last_.profit / m.reward_scale, lo[2], hi[2]);
-  // Per region, in the layout of build_spaces(); the bounds of the clipped values are its constants.
-  // The blocks start as the template (fixed features, zeros elsewhere), then each region's state is
-  // written over it, the present regions' adopters and revenue last.
+  // Per region, in the layout of build_spaces(): the blocks kept up to date as the state changed,
+  // then the present regions' adopters and revenue.
   const std::size_t block = region_block_size();
-  std::memcpy(&obs[kGlobalFeatures], region_blocks_template_.data(), region_blocks_template_.size() * sizeof(float));
+  std::memcpy(&obs[kGlobalFeatures], region_blocks_.data(), region_blocks_.size() * sizeof(float));
   with_product_count(K_, [&](auto products_fixed) {
     const std::size_t K = products_fixed > 0 ? products_fixed : K_;
-    for (std::size_t r = 0; r < R_; ++r) {
-      float* o = &obs[kGlobalFeatures + r * block];
-      o[static_cast<std::size_t>(mode_[r])] = 1.f;
-      o[4] = static_cast<float>(knowledge_[r]);
-      static constexpr float kMarketingShare[4] = {0.f, 1.f / 3, 2.f / 3, 1.f};
-      o[5] = kMarketingShare[marketing_[r]];
-      o[16 + K] = shock_left_[r] > 0 ? 1.f : 0.f;
-      o[17 + K] = best_partner_score_[r];
-      o[18 + K] = partner_[r] >= 0 ? 1.f : 0.f;
-      o[19 + K] = clip(fx_log_[r], -kLogFxLimit, kLogFxLimit);
-    }
     for (std::size_t i = 0; i < present_count_; ++i) {
       const std::size_t r = present_[i];
       float* o = &obs[kGlobalFeatures + r * block];

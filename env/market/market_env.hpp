@@ -69,7 +69,7 @@ class MarketEnv final : public Env {
   ActionView view() const { return view_; }
   const std::vector<std::string>& observation_names() const { return observation_names_; }
   std::size_t region_block_offset() const { return kGlobalFeatures; }
-  std::size_t region_block_size() const;
+  std::size_t region_block_size() const { return 20 + K_; }
   std::string describe_action(const Action& action) const;
 
   const QuarterReport& last_quarter() const { return last_; }
@@ -125,6 +125,10 @@ class MarketEnv final : public Env {
   void settle_money();
   void learn();
   void write_observation(std::span<float> observation);
+  // Rewrites region r's row of the action mask and the state in its observation block; called
+  // wherever its mode, marketing level, research flag or partners change.
+  void refresh_region(std::size_t r);
+  float* region_block(std::size_t r) { return &region_blocks_[r * region_block_size()]; }
   bool discrete_valid(std::int32_t a) const;
   const RegionOps& region_ops_valid(std::size_t r) const;
   bool region_op_valid(std::size_t r, RegionOp op) const;
@@ -153,8 +157,8 @@ class MarketEnv final : public Env {
   Space action_space_;
   std::vector<std::string> observation_names_;
   // The regions' observation blocks without state: the values fixed for the env's life (prior
-  // estimates, CAGE distances, clipped to their bounds) and zeros elsewhere. Copied every step, then
-  // the state is written over it.
+  // estimates, CAGE distances, clipped to their bounds) and zeros elsewhere. The start of
+  // region_blocks_ at every reset.
   static constexpr std::size_t kFixedRegionFeatures = 9;
   std::vector<float> region_blocks_template_;
   // Fixed for the env's life: per region, partner and mode, read in the quarter's loops.
@@ -213,6 +217,12 @@ class MarketEnv final : public Env {
   std::vector<double> region_attraction_, demand_shock_;
   std::vector<double> influence_;
   std::vector<double> assumed_penetration_;  // see set_assumed_neighbour_penetration()
+  // The action mask (Discrete and MultiDiscrete views) and the regions' observation blocks, kept up
+  // to date as the state changes rather than rebuilt every step, when most regions change nothing
+  // but their exchange rate: a step copies them out. The blocks hold everything but the present
+  // regions' adopters and revenue, which write_observation() adds.
+  std::vector<std::uint8_t> mask_;
+  std::vector<float> region_blocks_;
   QuarterReport last_;
 };
 
