@@ -1,6 +1,7 @@
 #include "env/market/market_env.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -135,6 +136,7 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
   demand_shock_.resize(R_);
   influence_.resize(K_);
   present_.resize(R_);
+  heard_slots_.resize(R_);
   best_partner_.resize(R_);
   best_partner_score_.resize(R_);
   mode_.resize(R_);
@@ -289,6 +291,7 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
     refresh_region(r);
   }
   present_count_ = 0;
+  std::fill(heard_slots_.begin(), heard_slots_.end(), 0);
   for (auto* v : {&adopters_, &effective_market_, &share_, &penetration_, &next_penetration_})
     std::fill(v->begin(), v->end(), 0.0);
   last_ = QuarterReport{};
@@ -337,6 +340,13 @@ void MarketEnv::list_present_regions() {
   present_count_ = n;
 }
 
+void MarketEnv::set_heard(std::size_t n, bool present) {
+  for (const MarketSpec::Listener& l : spec_->listeners(n)) {
+    const std::uint64_t bit = std::uint64_t{1} << l.slot;
+    heard_slots_[l.region] = present ? heard_slots_[l.region] | bit : heard_slots_[l.region] & ~bit;
+  }
+}
+
 bool MarketEnv::research(std::size_t r) {
   if (mode_[r] != Mode::kNone || researched_[r]) return false;
   researched_[r] = 1;
@@ -356,6 +366,7 @@ bool MarketEnv::enter(std::size_t r, Mode target, int partner) {
   }
   last_.action_costs += spec_->setup_cost(target, r);
   if (!region_drawn_[r]) draw_region(r);
+  if (mode_[r] == Mode::kNone) set_heard(r, true);
   mode_[r] = target;
   modes_used_[r] |= bit(target);
   partner_[r] = target == Mode::kPartner ? partner : -1;
@@ -383,6 +394,7 @@ bool MarketEnv::exit_region(std::size_t r) {
   if (mode_[r] == Mode::kNone) return false;
   last_.action_costs += spec_->exit_cost(mode_[r], r);
   mode_[r] = Mode::kNone;
+  set_heard(r, false);
   partner_[r] = -1;
   marketing_[r] = 0;
   lose_customers(r);  // service ends with the exit: customers leave at once
@@ -578,6 +590,7 @@ void MarketEnv::exogenous_processes() {
     if (partner_[r] == static_cast<std::int32_t>(j)) {
       // The channel is gone and its customers with it; the company keeps what it learnt.
       mode_[r] = Mode::kNone;
+      set_heard(r, false);
       partner_[r] = -1;
       marketing_[r] = 0;
       lose_customers(r);
@@ -628,8 +641,9 @@ void MarketEnv::diffuse() {
   const std::size_t neighbours = spec_->neighbours_per_region();
   // The rows of penetration neighbours are heard from: their own at the start of the quarter, or
   // the assumed ones of a search aid.
-  const double* heard_base =
-      assumed_penetration_.empty() ? penetration_.data() : &assumed_penetration_[static_cast<std::size_t>(t_) * R_ * K];
+  const bool assumed = !assumed_penetration_.empty();
+  const double* heard_base = assumed ? &assumed_penetration_[static_cast<std::size_t>(t_) * R_ * K] : penetration_.data();
+  const std::uint64_t all_slots = neighbours == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << neighbours) - 1;
   for (std::size_t i = 0; i < present_count_; ++i) {
     const std::size_t r = present_[i];
     const Mode mode = mode_[r];
@@ -652,9 +666,8 @@ void MarketEnv::diffuse() {
     const double* product_attraction = partner >= 0 ? partner_product_attraction_.data() + partner * K : spec_->product_attractions();
     const double* reach = partner >= 0 ? partner_reach_.data() + partner * K : mode_reach_.data() + static_cast<std::size_t>(mode) * K;
     const double growth = growth_at(r, t_ + 1);
-    // Influence of neighbouring markets, from their penetration at the start of the quarter: every
-    // neighbour is summed, without asking which have customers, as the rows of those without are
-    // zero (since reset, exit or partner failure) and add exactly nothing.
+    // Influence of neighbouring markets, from their penetration at the start of the quarter: the
+    // present neighbours only (see heard_slots_), or every one when the penetration is assumed.
     const std::int32_t* near = spec_->neighbour_index(r);
     const double* delta = spec_->neighbour_weight(r);
     double fixed_row[kProducts > 0 ? kProducts : 1];
@@ -663,7 +676,8 @@ void MarketEnv::diffuse() {
     DoublePair pair_sums[kPairs > 0 ? kPairs : 1] = {};
     double odd_sum = 0;
     if constexpr (kProducts == 0) std::fill_n(influence, K, 0.0);
-    for (std::size_t n = 0; n < neighbours; ++n) {
+    for (std::uint64_t slots = assumed ? all_slots : heard_slots_[r]; slots != 0; slots &= slots - 1) {
+      const auto n = static_cast<std::size_t>(std::countr_zero(slots));
       const double weight = delta[n];
       const double* __restrict row = heard_base + static_cast<std::size_t>(near[n]) * K;
       if constexpr (kProducts > 0) {

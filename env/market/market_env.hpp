@@ -135,6 +135,7 @@ class MarketEnv final : public Env {
   bool partner_sign_valid(std::size_t j) const;
   void update_best_partner(std::size_t r);
   void list_present_regions();
+  void set_heard(std::size_t n, bool present);
   // Region r's market growth from reset to quarter t (its factor to the power t), and m_{r,k} then.
   double growth_at(std::size_t r, int t) const { return spec_->growth_power(r, t); }
   double potential_at(std::size_t r, std::size_t k, int t) const {
@@ -212,6 +213,11 @@ class MarketEnv final : public Env {
   // over them rather than testing every region (a random pattern the branch predictor cannot learn).
   std::vector<std::uint32_t> present_;
   std::size_t present_count_ = 0;
+  // Per region, a bit per neighbour slot (MarketSpec::neighbour_index), set while that neighbour is
+  // present. The rows of absent regions are zero (since reset, exit or partner failure) and add
+  // exactly nothing to the influence a region hears, so diffuse() sums the set slots alone, in slot
+  // order: the same sum, with fewer terms.
+  std::vector<std::uint64_t> heard_slots_;
   // Scratch of compete_and_diffuse(): per region, e^(utility) and the demand shock; per product,
   // what one region hears from its neighbours.
   std::vector<double> region_attraction_, demand_shock_;

@@ -154,6 +154,16 @@ MarketSpec::MarketSpec(Scenario scenario) : scenario_(std::move(scenario)) {
           m.cross_country * std::exp(-m.distance_decay * candidates[n].first);
     }
   }
+  listener_begin_.assign(R + 1, 0);
+  for (std::int32_t n : neighbour_index_) ++listener_begin_[static_cast<std::size_t>(n) + 1];
+  for (std::size_t n = 0; n < R; ++n) listener_begin_[n + 1] += listener_begin_[n];
+  listeners_.resize(neighbour_index_.size());
+  std::vector<std::size_t> filled(listener_begin_.begin(), listener_begin_.end() - 1);
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t slot = 0; slot < neighbours_per_region_; ++slot) {
+      const auto n = static_cast<std::size_t>(neighbour_index_[r * neighbours_per_region_ + slot]);
+      listeners_[filled[n]++] = {static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(slot)};
+    }
 
   std::map<std::string, std::size_t> region_index;
   for (std::size_t r = 0; r < R; ++r) region_index.emplace(scenario_.regions[r].country.id, r);

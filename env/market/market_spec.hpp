@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,14 @@ class MarketSpec {
   const std::int32_t* neighbour_index(std::size_t r) const { return neighbour_index_.data() + r * neighbours_per_region_; }
   const double* neighbour_weight(std::size_t r) const { return neighbour_weight_.data() + r * neighbours_per_region_; }
   double pair_distance(std::size_t a, std::size_t b) const;  // D between two foreign regions
+  // The other way round: the regions that hear region n, each with the slot n holds among their
+  // neighbours.
+  struct Listener {
+    std::uint32_t region, slot;
+  };
+  std::span<const Listener> listeners(std::size_t n) const {
+    return std::span<const Listener>(listeners_).subspan(listener_begin_[n], listener_begin_[n + 1] - listener_begin_[n]);
+  }
 
   std::size_t partner_region(std::size_t j) const { return partner_region_[j]; }
   const std::vector<std::size_t>& partners_in(std::size_t r) const { return partners_in_[r]; }
@@ -79,6 +88,8 @@ class MarketSpec {
   std::size_t neighbours_per_region_ = 0;
   std::vector<std::int32_t> neighbour_index_;
   std::vector<double> neighbour_weight_;
+  std::vector<Listener> listeners_;         // by the region heard
+  std::vector<std::size_t> listener_begin_;  // R + 1: region n's listeners start at listener_begin_[n]
   std::vector<std::size_t> partner_region_;
   std::vector<std::vector<std::size_t>> partners_in_;
   std::array<double, 4> ln1p_marketing_{};
