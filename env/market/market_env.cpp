@@ -227,7 +227,7 @@ void MarketEnv::build_spaces() {
   }
 
   const std::size_t block = region_block_size();
-  region_blocks_template_.assign(R_ * block, 0.f);
+  region_blocks_.assign(R_ * block, 0.f);
   for (std::size_t r = 0; r < R_; ++r) {
     const RegionModel& rm = spec_->region(r);
     const RegionPrior& rp = prior_.regions[r];
@@ -242,7 +242,7 @@ void MarketEnv::build_spaces() {
                                                  rm.economic};
     const std::size_t first = kGlobalFeatures + r * block + 7 + K_;
     for (std::size_t f = 0; f < kFixedRegionFeatures; ++f)
-      region_blocks_template_[r * block + 7 + K_ + f] = std::clamp(
+      region_blocks_[r * block + 7 + K_ + f] = std::clamp(
           static_cast<float>(values[f]), observation_space_.low[first + f], observation_space_.high[first + f]);
   }
 }
@@ -284,11 +284,24 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
   std::fill(region_revenue_.begin(), region_revenue_.end(), 0.0);
   std::fill(survey_error_.begin(), survey_error_.end(), 1.0);
   std::fill(partner_failed_.begin(), partner_failed_.end(), 0);
-  region_blocks_ = region_blocks_template_;
-  if (!mask_.empty()) mask_[0] = 1;  // hold (Discrete), always valid
-  for (std::size_t r = 0; r < R_; ++r) {
-    update_best_partner(r);
-    refresh_region(r);
+  if (reset_blocks_.empty()) {
+    // The first reset (in the constructor): every partner is alive, so the best partners, the
+    // regions' observation blocks and the mask are the same at every reset; computed once, then copied.
+    // region_blocks_ holds the fixed features alone (build_spaces()).
+    if (!mask_.empty()) mask_[0] = 1;  // hold (Discrete), always valid
+    for (std::size_t r = 0; r < R_; ++r) {
+      update_best_partner(r);
+      refresh_region(r);
+    }
+    reset_best_partner_ = best_partner_;
+    reset_best_partner_score_ = best_partner_score_;
+    reset_blocks_ = region_blocks_;
+    reset_mask_ = mask_;
+  } else {
+    best_partner_ = reset_best_partner_;
+    best_partner_score_ = reset_best_partner_score_;
+    region_blocks_ = reset_blocks_;
+    mask_ = reset_mask_;
   }
   present_count_ = 0;
   std::fill(heard_slots_.begin(), heard_slots_.end(), 0);
@@ -331,16 +344,18 @@ void MarketEnv::update_best_partner(std::size_t r) {
   best_partner_score_[r] = best >= 0 ? static_cast<float>(prior_.partners[static_cast<std::size_t>(best)].score) : 0.f;
 }
 
-void MarketEnv::list_present_regions() {
-  std::size_t n = 0;
-  for (std::size_t r = 0; r < R_; ++r) {
-    present_[n] = static_cast<std::uint32_t>(r);
-    n += mode_[r] != Mode::kNone;
+void MarketEnv::set_present(std::size_t n, bool present) {
+  std::uint32_t* first = present_.data();
+  std::uint32_t* last = first + present_count_;
+  std::uint32_t* at = std::lower_bound(first, last, static_cast<std::uint32_t>(n));
+  if (present) {
+    std::copy_backward(at, last, last + 1);
+    *at = static_cast<std::uint32_t>(n);
+    ++present_count_;
+  } else {
+    std::copy(at + 1, last, at);
+    --present_count_;
   }
-  present_count_ = n;
-}
-
-void MarketEnv::set_heard(std::size_t n, bool present) {
   for (const MarketSpec::Listener& l : spec_->listeners(n)) {
     const std::uint64_t bit = std::uint64_t{1} << l.slot;
     heard_slots_[l.region] = present ? heard_slots_[l.region] | bit : heard_slots_[l.region] & ~bit;
@@ -366,7 +381,7 @@ bool MarketEnv::enter(std::size_t r, Mode target, int partner) {
   }
   last_.action_costs += spec_->setup_cost(target, r);
   if (!region_drawn_[r]) draw_region(r);
-  if (mode_[r] == Mode::kNone) set_heard(r, true);
+  if (mode_[r] == Mode::kNone) set_present(r, true);
   mode_[r] = target;
   modes_used_[r] |= bit(target);
   partner_[r] = target == Mode::kPartner ? partner : -1;
@@ -394,7 +409,7 @@ bool MarketEnv::exit_region(std::size_t r) {
   if (mode_[r] == Mode::kNone) return false;
   last_.action_costs += spec_->exit_cost(mode_[r], r);
   mode_[r] = Mode::kNone;
-  set_heard(r, false);
+  set_present(r, false);
   partner_[r] = -1;
   marketing_[r] = 0;
   lose_customers(r);  // service ends with the exit: customers leave at once
@@ -590,7 +605,7 @@ void MarketEnv::exogenous_processes() {
     if (partner_[r] == static_cast<std::int32_t>(j)) {
       // The channel is gone and its customers with it; the company keeps what it learnt.
       mode_[r] = Mode::kNone;
-      set_heard(r, false);
+      set_present(r, false);
       partner_[r] = -1;
       marketing_[r] = 0;
       lose_customers(r);
@@ -795,7 +810,6 @@ StepResult MarketEnv::step(const Action& action, std::span<float> observation) {
     last_.events |= kEventInvalidAction;
   }
   exogenous_processes();
-  list_present_regions();  // the modes are settled for the quarter: actions and failures are done
   compete_and_diffuse();
   settle_money();
   learn();

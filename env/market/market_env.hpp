@@ -134,8 +134,8 @@ class MarketEnv final : public Env {
   bool region_op_valid(std::size_t r, RegionOp op) const;
   bool partner_sign_valid(std::size_t j) const;
   void update_best_partner(std::size_t r);
-  void list_present_regions();
-  void set_heard(std::size_t n, bool present);
+  // Region n enters (from no presence) or leaves: the present list and its listeners' heard slots.
+  void set_present(std::size_t n, bool present);
   // Region r's market growth from reset to quarter t (its factor to the power t), and m_{r,k} then.
   double growth_at(std::size_t r, int t) const { return spec_->growth_power(r, t); }
   double potential_at(std::size_t r, std::size_t k, int t) const {
@@ -157,11 +157,9 @@ class MarketEnv final : public Env {
   Box observation_space_;
   Space action_space_;
   std::vector<std::string> observation_names_;
-  // The regions' observation blocks without state: the values fixed for the env's life (prior
-  // estimates, CAGE distances, clipped to their bounds) and zeros elsewhere. The start of
-  // region_blocks_ at every reset.
+  // The values of a region's observation block fixed for the env's life: prior estimates and CAGE
+  // distances, clipped to their bounds (written by build_spaces()).
   static constexpr std::size_t kFixedRegionFeatures = 9;
-  std::vector<float> region_blocks_template_;
   // Fixed for the env's life: per region, partner and mode, read in the quarter's loops.
   int horizon_ = 0;
   std::vector<double> shock_log_keep_;                  // R: ln(1 − shock hazard)
@@ -209,8 +207,8 @@ class MarketEnv final : public Env {
   std::vector<double> share_;               // R × K, attainable share of the last quarter
   std::vector<double> penetration_;         // R × K, N / M_eff at the end of the last quarter
   std::vector<double> next_penetration_;    // R × K, this quarter's, written by compete_and_diffuse()
-  // The regions where the company is present this quarter, ascending: the loops of the quarter run
-  // over them rather than testing every region (a random pattern the branch predictor cannot learn).
+  // The regions where the company is present, ascending: the loops of the quarter run over them
+  // rather than testing every region (a random pattern the branch predictor cannot learn).
   std::vector<std::uint32_t> present_;
   std::size_t present_count_ = 0;
   // Per region, a bit per neighbour slot (MarketSpec::neighbour_index), set while that neighbour is
@@ -229,6 +227,11 @@ class MarketEnv final : public Env {
   // regions' adopters and revenue, which write_observation() adds.
   std::vector<std::uint8_t> mask_;
   std::vector<float> region_blocks_;
+  // What reset() copies into best_partner_, best_partner_score_, region_blocks_ and mask_.
+  std::vector<std::int32_t> reset_best_partner_;
+  std::vector<float> reset_best_partner_score_;
+  std::vector<float> reset_blocks_;
+  std::vector<std::uint8_t> reset_mask_;
   QuarterReport last_;
 };
 
