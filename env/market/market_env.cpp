@@ -91,6 +91,9 @@ void with_product_count(std::size_t K, F&& f) {
   }
 }
 
+// The observed marketing level, by level.
+constexpr float kMarketingShare[4] = {0.f, 1.f / 3, 2.f / 3, 1.f};
+
 std::uint8_t bit(Mode m) {
   return static_cast<std::uint8_t>(1u << static_cast<unsigned>(m));
 }
@@ -137,6 +140,7 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
   influence_.resize(K_);
   present_.resize(R_);
   heard_slots_.resize(R_);
+  present_bits_.resize((R_ + 63) / 64);
   best_partner_.resize(R_);
   best_partner_score_.resize(R_);
   mode_.resize(R_);
@@ -304,6 +308,7 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
     mask_ = reset_mask_;
   }
   present_count_ = 0;
+  std::fill(present_bits_.begin(), present_bits_.end(), 0);
   std::fill(heard_slots_.begin(), heard_slots_.end(), 0);
   for (auto* v : {&adopters_, &effective_market_, &share_, &penetration_, &next_penetration_})
     std::fill(v->begin(), v->end(), 0.0);
@@ -344,22 +349,17 @@ void MarketEnv::update_best_partner(std::size_t r) {
   best_partner_score_[r] = best >= 0 ? static_cast<float>(prior_.partners[static_cast<std::size_t>(best)].score) : 0.f;
 }
 
-void MarketEnv::set_present(std::size_t n, bool present) {
-  std::uint32_t* first = present_.data();
-  std::uint32_t* last = first + present_count_;
-  std::uint32_t* at = std::lower_bound(first, last, static_cast<std::uint32_t>(n));
-  if (present) {
-    std::copy_backward(at, last, last + 1);
-    *at = static_cast<std::uint32_t>(n);
-    ++present_count_;
-  } else {
-    std::copy(at + 1, last, at);
-    --present_count_;
-  }
-  for (const MarketSpec::Listener& l : spec_->listeners(n)) {
-    const std::uint64_t bit = std::uint64_t{1} << l.slot;
-    heard_slots_[l.region] = present ? heard_slots_[l.region] | bit : heard_slots_[l.region] & ~bit;
-  }
+void MarketEnv::toggle_present(std::size_t n) {
+  present_bits_[n / 64] ^= std::uint64_t{1} << (n % 64);
+  for (const MarketSpec::Listener& l : spec_->listeners(n)) heard_slots_[l.region] ^= std::uint64_t{1} << l.slot;
+}
+
+void MarketEnv::list_present_regions() {
+  std::size_t n = 0;
+  for (std::size_t w = 0; w < present_bits_.size(); ++w)
+    for (std::uint64_t bits = present_bits_[w]; bits != 0; bits &= bits - 1)
+      present_[n++] = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+  present_count_ = n;
 }
 
 bool MarketEnv::research(std::size_t r) {
@@ -367,7 +367,7 @@ bool MarketEnv::research(std::size_t r) {
   researched_[r] = 1;
   researched_list_[researched_count_++] = static_cast<std::uint32_t>(r);
   last_.action_costs += spec_->model().research_cost;
-  refresh_region(r);
+  refresh_mask_row(r);
   return true;
 }
 
@@ -381,7 +381,7 @@ bool MarketEnv::enter(std::size_t r, Mode target, int partner) {
   }
   last_.action_costs += spec_->setup_cost(target, r);
   if (!region_drawn_[r]) draw_region(r);
-  if (mode_[r] == Mode::kNone) set_present(r, true);
+  if (mode_[r] == Mode::kNone) toggle_present(r);
   mode_[r] = target;
   modes_used_[r] |= bit(target);
   partner_[r] = target == Mode::kPartner ? partner : -1;
@@ -409,7 +409,7 @@ bool MarketEnv::exit_region(std::size_t r) {
   if (mode_[r] == Mode::kNone) return false;
   last_.action_costs += spec_->exit_cost(mode_[r], r);
   mode_[r] = Mode::kNone;
-  set_present(r, false);
+  toggle_present(r);
   partner_[r] = -1;
   marketing_[r] = 0;
   lose_customers(r);  // service ends with the exit: customers leave at once
@@ -422,7 +422,8 @@ bool MarketEnv::set_marketing(std::size_t r, int level) {
   if (level == marketing_[r]) return true;
   if (mode_[r] == Mode::kNone || level < 0 || level > 3) return false;
   marketing_[r] = static_cast<std::int8_t>(level);
-  refresh_region(r);
+  region_block(r)[5] = kMarketingShare[level];
+  if (view_ == ActionView::kDiscrete) refresh_mask_row(r);  // the other views' masks ignore the level
   return true;
 }
 
@@ -541,16 +542,20 @@ void MarketEnv::refresh_region(std::size_t r) {
   for (std::size_t m = 0; m < kModeCount; ++m) o[m] = 0.f;
   o[static_cast<std::size_t>(mode_[r])] = 1.f;
   o[4] = static_cast<float>(knowledge_[r]);
-  static constexpr float kMarketingShare[4] = {0.f, 1.f / 3, 2.f / 3, 1.f};
   o[5] = kMarketingShare[marketing_[r]];
   o[16 + K_] = shock_left_[r] > 0 ? 1.f : 0.f;
   o[17 + K_] = best_partner_score_[r];
   o[18 + K_] = partner_[r] >= 0 ? 1.f : 0.f;
-  if (view_ == ActionView::kDiscrete) {
-    // Its six operations, then the signing of each of its partners (valid while it is below the
-    // partner mode and the partner has not failed).
-    std::memcpy(&mask_[1 + r * kRegionOpCount], region_ops_valid(r).data(), kRegionOpCount);
+  refresh_mask_row(r);
+  // Signing one of its partners (Discrete) is valid while it is below the partner mode and the
+  // partner has not failed.
+  if (view_ == ActionView::kDiscrete)
     for (std::size_t j : spec_->partners_in(r)) mask_[1 + kRegionOpCount * R_ + j] = partner_sign_valid(j);
+}
+
+void MarketEnv::refresh_mask_row(std::size_t r) {
+  if (view_ == ActionView::kDiscrete) {
+    std::memcpy(&mask_[1 + r * kRegionOpCount], region_ops_valid(r).data(), kRegionOpCount);
   } else if (view_ == ActionView::kMultiDiscrete) {
     // Its targets, then the four marketing levels (always valid): a row of kRegionTargetsByState.
     const std::size_t state =
@@ -605,7 +610,7 @@ void MarketEnv::exogenous_processes() {
     if (partner_[r] == static_cast<std::int32_t>(j)) {
       // The channel is gone and its customers with it; the company keeps what it learnt.
       mode_[r] = Mode::kNone;
-      set_present(r, false);
+      toggle_present(r);
       partner_[r] = -1;
       marketing_[r] = 0;
       lose_customers(r);
@@ -777,7 +782,8 @@ void MarketEnv::learn() {
     const std::size_t r = researched_list_[i];
     knowledge_[r] += learning_rate_[kModeCount] * (1 - knowledge_[r]);
     researched_[r] = 0;
-    refresh_region(r);
+    region_block(r)[4] = static_cast<float>(knowledge_[r]);
+    refresh_mask_row(r);
   }
   researched_count_ = 0;
   // The adopter survey errs less the better the market is known (pilots and research buy
@@ -810,6 +816,7 @@ StepResult MarketEnv::step(const Action& action, std::span<float> observation) {
     last_.events |= kEventInvalidAction;
   }
   exogenous_processes();
+  list_present_regions();  // the modes are settled for the quarter: actions and failures are done
   compete_and_diffuse();
   settle_money();
   learn();

@@ -125,17 +125,20 @@ class MarketEnv final : public Env {
   void settle_money();
   void learn();
   void write_observation(std::span<float> observation);
-  // Rewrites region r's row of the action mask and the state in its observation block; called
-  // wherever its mode, marketing level, research flag or partners change.
+  // Rewrites the state in region r's observation block and its part of the action mask, after its
+  // mode or its partners changed; refresh_mask_row() rewrites its row of the mask alone, after its
+  // marketing level or research flag changed.
   void refresh_region(std::size_t r);
+  void refresh_mask_row(std::size_t r);
   float* region_block(std::size_t r) { return &region_blocks_[r * region_block_size()]; }
   bool discrete_valid(std::int32_t a) const;
   const RegionOps& region_ops_valid(std::size_t r) const;
   bool region_op_valid(std::size_t r, RegionOp op) const;
   bool partner_sign_valid(std::size_t j) const;
   void update_best_partner(std::size_t r);
-  // Region n enters (from no presence) or leaves: the present list and its listeners' heard slots.
-  void set_present(std::size_t n, bool present);
+  // Region n enters (from no presence) or leaves: its presence bit and its listeners' heard slots.
+  void toggle_present(std::size_t n);
+  void list_present_regions();
   // Region r's market growth from reset to quarter t (its factor to the power t), and m_{r,k} then.
   double growth_at(std::size_t r, int t) const { return spec_->growth_power(r, t); }
   double potential_at(std::size_t r, std::size_t k, int t) const {
@@ -211,6 +214,7 @@ class MarketEnv final : public Env {
   // rather than testing every region (a random pattern the branch predictor cannot learn).
   std::vector<std::uint32_t> present_;
   std::size_t present_count_ = 0;
+  std::vector<std::uint64_t> present_bits_;  // a bit per region, kept as regions enter and leave
   // Per region, a bit per neighbour slot (MarketSpec::neighbour_index), set while that neighbour is
   // present. The rows of absent regions are zero (since reset, exit or partner failure) and add
   // exactly nothing to the influence a region hears, so diffuse() sums the set slots alone, in slot
