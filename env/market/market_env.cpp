@@ -148,14 +148,14 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
   knowledge_.resize(R_);
   marketing_.resize(R_);
   partner_.resize(R_);
-  shock_left_.resize(R_);
+  in_shock_.resize(R_);
   fx_log_.resize(R_);
   researched_.resize(R_);
   researched_list_.resize(R_);
   region_revenue_.resize(R_);
   survey_error_.resize(R_);
   partner_failed_.resize(P_);
-  next_shock_.resize(R_);
+  shock_event_.resize(R_);
   failure_quarter_.resize(P_);
   for (auto* v : {&base_potential_, &adopters_, &effective_market_, &share_, &penetration_, &next_penetration_})
     v->resize(R_ * K_);
@@ -264,7 +264,7 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
   std::fill(region_drawn_.begin(), region_drawn_.end(), 0);
   // Shocks and partner failures have constant hazards per quarter: each is drawn as the waiting time
   // to its next occurrence (geometric) rather than as a Bernoulli every quarter.
-  for (std::size_t r = 0; r < R_; ++r) next_shock_[r] = rng.waiting_time(shock_log_keep_[r]);
+  for (std::size_t r = 0; r < R_; ++r) shock_event_[r] = rng.waiting_time(shock_log_keep_[r]);
   next_failure_ = std::numeric_limits<std::int32_t>::max();
   for (std::size_t j = 0; j < P_; ++j) {
     failure_quarter_[j] = rng.waiting_time(failure_log_keep_[j]);
@@ -281,7 +281,7 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
   std::fill(knowledge_.begin(), knowledge_.end(), 0.0);
   std::fill(marketing_.begin(), marketing_.end(), 0);
   std::fill(partner_.begin(), partner_.end(), -1);
-  std::fill(shock_left_.begin(), shock_left_.end(), 0);
+  std::fill(in_shock_.begin(), in_shock_.end(), 0);
   std::fill(fx_log_.begin(), fx_log_.end(), 0.0);
   std::fill(researched_.begin(), researched_.end(), 0);
   researched_count_ = 0;
@@ -543,7 +543,6 @@ void MarketEnv::refresh_region(std::size_t r) {
   o[static_cast<std::size_t>(mode_[r])] = 1.f;
   o[4] = static_cast<float>(knowledge_[r]);
   o[5] = kMarketingShare[marketing_[r]];
-  o[16 + K_] = shock_left_[r] > 0 ? 1.f : 0.f;
   o[17 + K_] = best_partner_score_[r];
   o[18 + K_] = partner_[r] >= 0 ? 1.f : 0.f;
   refresh_mask_row(r);
@@ -571,8 +570,6 @@ void MarketEnv::exogenous_processes() {
   Rng rng = rng_;  // a local copy the compiler can keep in registers through the loop
   // Plain pointers, so that the compiler keeps them in registers too.
   double* __restrict fx_log = fx_log_.data();
-  std::int32_t* __restrict shock_left = shock_left_.data();
-  std::int32_t* __restrict next_shock = next_shock_.data();
   float* __restrict block = region_blocks_.data();
   const std::size_t block_size = region_block_size();
   const int t = t_;
@@ -582,17 +579,15 @@ void MarketEnv::exogenous_processes() {
       fx_log[r] += rm.fx_drift + rm.fx_sigma * ziggurat_normal(rng);
       block[19 + K_] = clip(fx_log[r], -kLogFxLimit, kLogFxLimit);
     }
-    std::int32_t left = shock_left[r];
-    if (left > 0) {
-      --left;
-    } else if (t == next_shock[r]) {
-      left = spec_->model().shock_duration;
-      last_.events |= kEventShock;
-    }
-    // Once a shock is over, the wait for the next one starts: it can begin from the next quarter on.
-    if (left == 0 && next_shock[r] <= t) next_shock[r] = t + 1 + std::min(rng.waiting_time(shock_log_keep_[r]), horizon_);
-    shock_left[r] = left;
-    block[16 + K_] = left > 0 ? 1.f : 0.f;
+    if (t != shock_event_[r]) continue;
+    // A shock starts (and lasts shock_duration quarters) or ends. Once it is over, the wait for the
+    // next one starts: it can begin from the next quarter on.
+    const int duration = spec_->model().shock_duration;
+    if (!in_shock_[r]) last_.events |= kEventShock;
+    in_shock_[r] = !in_shock_[r] && duration > 0;
+    shock_event_[r] =
+        in_shock_[r] ? t + duration : t + 1 + std::min(rng.waiting_time(shock_log_keep_[r]), horizon_);
+    block[16 + K_] = in_shock_[r] ? 1.f : 0.f;
   }
   rng_ = rng;
   if (t_ != next_failure_) return;
@@ -677,7 +672,7 @@ void MarketEnv::diffuse() {
     const double region_attraction = region_attraction_[r];
     const double demand_shock = demand_shock_[r];
     const double competitors = incumbents_[r] + m.outside_attraction;
-    const double access = shock_left_[r] > 0 ? 1.0 - rm.shock_severity : 1.0;
+    const double access = in_shock_[r] ? 1.0 - rm.shock_severity : 1.0;
     const double innovation = bass_p_[r] * (1 + m.advertising * ln_spend);
     const double imitation = bass_q_[r];
     const double keep = 1 - mp.churn;

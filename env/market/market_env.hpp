@@ -80,7 +80,7 @@ class MarketEnv final : public Env {
   int marketing_level(std::size_t r) const { return marketing_[r]; }
   int signed_partner(std::size_t r) const { return partner_[r]; }
   bool partner_failed(std::size_t j) const { return partner_failed_[j] != 0; }
-  bool shock_active(std::size_t r) const { return shock_left_[r] > 0; }
+  bool shock_active(std::size_t r) const { return in_shock_[r] != 0; }
   double fx(std::size_t r) const { return std::exp(fx_log_[r]); }
   double adopters(std::size_t r, std::size_t k) const { return adopters_[r * K_ + k]; }
   double effective_market(std::size_t r, std::size_t k) const { return effective_market_[r * K_ + k]; }
@@ -191,8 +191,10 @@ class MarketEnv final : public Env {
   std::vector<double> knowledge_;
   std::vector<std::int8_t> marketing_;
   std::vector<std::int32_t> partner_;
-  std::vector<std::int32_t> shock_left_;
-  std::vector<std::int32_t> next_shock_;       // quarter a region's next shock starts, if not in one
+  // Per region: whether a shock cuts its access, and the quarter its next shock starts (when not in
+  // one) or its shock ends: the only quarters with work for its shocks.
+  std::vector<std::uint8_t> in_shock_;
+  std::vector<std::int32_t> shock_event_;
   std::vector<std::int32_t> failure_quarter_;  // quarter each partner fails
   std::int32_t next_failure_ = 0;              // the earliest failure quarter of a partner still alive
   std::vector<double> fx_log_;
