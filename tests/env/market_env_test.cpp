@@ -4,7 +4,11 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdint>
+#include <span>
+#include <vector>
 
+#include "env/vector_env.hpp"
 #include "tests/env/market_test_support.hpp"
 
 using namespace expanse;
@@ -363,4 +367,57 @@ TEST_CASE("Shocks and partner failures start at their per-quarter rates", "[mark
   REQUIRE(failure_expected > 1000);
   CHECK(std::abs(shocks - shock_expected) < 5 * std::sqrt(shock_variance));
   CHECK(std::abs(failures - failure_expected) < 5 * std::sqrt(failure_variance));
+}
+
+// Random play through a VectorEnv, hashed (FNV-1a over every observation, reward, flag and action
+// mask): the same program as `bench/env_throughput --fixed STEPS SCENARIO VIEW`, whose fingerprints
+// docs/benchmarks.md lists. The env keeps much of its state incrementally (masks, observation
+// blocks, the neighbours heard, shock quarters) for speed; any change of a trajectory's bits shows
+// here. A deliberate change of the model changes these values and docs/results.md with them.
+TEST_CASE("Random play gives the pinned trajectories bit for bit", "[market]") {
+  struct Pinned {
+    const char* scenario;
+    ActionView view;
+    std::uint64_t fingerprint;
+  };
+  // Measured at 11abde4 and unchanged since (`env_throughput --fixed 4800 SCENARIO VIEW`).
+  const Pinned cases[] = {
+      {"asia-pacific", ActionView::kDiscrete, 0x5463ec6a11fd57aaULL},
+      {"asia-pacific", ActionView::kMultiDiscrete, 0x1896549f54868069ULL},
+      {"asia-pacific", ActionView::kBox, 0x3791347d0b7a8dbdULL},
+      {"world", ActionView::kDiscrete, 0x71337ff295ffb4b6ULL},
+      {"stress-regulatory-crackdown", ActionView::kMultiDiscrete, 0x7d447e11fec79306ULL},
+  };
+  for (const Pinned& c : cases) {
+    const MarketEnv prototype(scenario_spec(c.scenario), c.view);
+    VectorEnv envs(prototype, 16);
+    VectorBuffers buffers(envs);
+    envs.reset(1, buffers);
+    const bool box = is_box(prototype.action_space());
+    const std::size_t a = envs.action_size(), m = envs.mask_size();
+    std::vector<std::int32_t> indices(box ? 0 : 16 * a);
+    std::vector<float> values(box ? 16 * a : 0);
+    Rng rng(2);
+    std::uint64_t hash = 0xCBF29CE484222325ULL;
+    auto add = [&hash](const void* data, std::size_t size) {
+      const auto* bytes = static_cast<const unsigned char*>(data);
+      for (std::size_t i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * 0x100000001B3ULL;
+    };
+    for (int batch = 0; batch < 300; ++batch) {
+      for (std::size_t i = 0; i < 16; ++i)
+        sample_random_action(prototype.action_space(),
+                             m > 0 ? std::span<const std::uint8_t>(&buffers.action_masks[i * m], m)
+                                   : std::span<const std::uint8_t>(),
+                             rng, box ? std::span<std::int32_t>() : std::span<std::int32_t>(&indices[i * a], a),
+                             box ? std::span<float>(&values[i * a], a) : std::span<float>());
+      envs.step(indices, values, buffers);
+      add(buffers.observations.data(), buffers.observations.size() * sizeof(float));
+      add(buffers.rewards.data(), buffers.rewards.size() * sizeof(double));
+      add(buffers.terminated.data(), buffers.terminated.size());
+      add(buffers.truncated.data(), buffers.truncated.size());
+      add(buffers.action_masks.data(), buffers.action_masks.size());
+    }
+    INFO(c.scenario << " " << to_string(c.view) << ": fingerprint " << std::hex << hash);
+    CHECK(hash == c.fingerprint);
+  }
 }
