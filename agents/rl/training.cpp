@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <numeric>
 #include <sstream>
@@ -38,6 +39,19 @@ std::string blas_name() {
   std::error_code ec;
   const fs::path link = fs::read_symlink("/etc/alternatives/libblas.so.3-x86_64-linux-gnu", ec);
   return ec ? "" : link.string();
+}
+
+// The kernels OpenBLAS and LibTorch were pinned to (rl/pinned_kernels.cpp, or by the user), or ""
+// when they chose by processor.
+std::string pinned_kernels() {
+  std::string pins;
+  for (const char* name : {"OPENBLAS_CORETYPE", "ATEN_CPU_CAPABILITY"}) {
+    const char* value = std::getenv(name);
+    if (value == nullptr) continue;
+    if (!pins.empty()) pins += ' ';
+    pins.append(name).append("=").append(value);
+  }
+  return pins;
 }
 
 std::string json_number(double v) {
@@ -366,6 +380,7 @@ TrainSummary train(const TrainRequest& request) {
        << "  \"resumed\": " << (resuming ? "true" : "false") << ",\n"
        << "  \"torch_threads\": " << at::get_num_threads() << ",\n"
        << "  \"blas\": " << json_string(blas_name()) << ",\n"
+       << "  \"kernels\": " << json_string(pinned_kernels()) << ",\n"
        << "  \"expanse_version\": " << json_string(expanse_version()) << "\n"
        << "}\n";
   write_file_atomically((dir / "summary.json").string(), json.str());
