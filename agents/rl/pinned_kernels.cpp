@@ -30,20 +30,19 @@ bool is_set(char** envp, const char* pin) {
 void pin_kernels(int, char** argv, char** envp) {
   __builtin_cpu_init();  // runs before the constructors that would do it
   if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return;
+  // libc is not initialised yet: the environment as passed and plain malloc, no getenv/setenv.
+  const char* missing[std::size(kPins)];
+  std::size_t missing_count = 0;
+  for (const char* pin : kPins)
+    if (!is_set(envp, pin)) missing[missing_count++] = pin;
+  if (missing_count == 0) return;  // pinned (or chosen by the user): the usual case after the restart
   std::size_t count = 0;
   while (envp[count] != nullptr) ++count;
-  // libc is not initialised yet: plain malloc and the environment as passed, no getenv/setenv.
-  char** pinned = static_cast<char**>(std::malloc((count + std::size(kPins) + 1) * sizeof(char*)));
+  char** pinned = static_cast<char**>(std::malloc((count + missing_count + 1) * sizeof(char*)));
   if (pinned == nullptr) return;
   std::memcpy(pinned, envp, count * sizeof(char*));
-  std::size_t n = count;
-  for (const char* pin : kPins)
-    if (!is_set(envp, pin)) pinned[n++] = const_cast<char*>(pin);
-  pinned[n] = nullptr;
-  if (n == count) {
-    std::free(pinned);
-    return;
-  }
+  std::memcpy(pinned + count, missing, missing_count * sizeof(char*));
+  pinned[count + missing_count] = nullptr;
   execve("/proc/self/exe", argv, pinned);
   // Only reached when the program cannot be started again (no /proc): it runs with the kernels
   // the libraries choose.
