@@ -54,8 +54,18 @@ constexpr auto kRegionTargetsByState = [] {
   return rows;
 }();
 
-// Loads, stores and broadcasts of DoublePair (portable_math.hpp), for the product loops of diffuse();
-// each also takes a plain double, for an odd product left over.
+// The widest vector of doubles the step loop's instruction set has: four lanes with AVX (the
+// x86-64-v3 build, cmake/HostIsa.cmake), else two. Each lane does the scalar code's operations in the
+// same order, so the width does not change a bit.
+#if defined(__AVX__)
+using WideDoubles = double __attribute__((vector_size(32)));
+#else
+using WideDoubles = DoublePair;
+#endif
+constexpr std::size_t kWideLanes = sizeof(WideDoubles) / sizeof(double);
+
+// Loads, stores and broadcasts of WideDoubles and DoublePair (portable_math.hpp), for the product
+// loops of diffuse(); each also takes a plain double, for an odd product left over.
 template <typename T>
 T load(const double* p) {
   T v;
@@ -70,8 +80,10 @@ template <typename T>
 T splat(double x) {
   if constexpr (std::is_same_v<T, double>)
     return x;
-  else
+  else if constexpr (sizeof(T) == 2 * sizeof(double))
     return T{x, x};
+  else
+    return T{x, x, x, x};
 }
 
 // Scenarios have a handful of products. f(std::integral_constant<std::size_t, K>) for K up to 8,
@@ -687,8 +699,13 @@ void MarketEnv::diffuse() {
     const double* delta = spec_->neighbour_weight(r);
     double fixed_row[kProducts > 0 ? kProducts : 1];
     double* __restrict influence = kProducts > 0 ? fixed_row : influence_.data();
-    constexpr std::size_t kPairs = kProducts / 2;  // a run-time count of products sums in memory
-    DoublePair pair_sums[kPairs > 0 ? kPairs : 1] = {};
+    // A run-time count of products sums in memory; a fixed one in registers: wide vectors, then a
+    // pair (with four lanes and 2 or 3 left over), then an odd product.
+    constexpr std::size_t kWides = kProducts / kWideLanes;
+    constexpr std::size_t kPairAt = kWides * kWideLanes;
+    constexpr bool kTailPair = kProducts - kPairAt >= 2;
+    WideDoubles wide_sums[kWides > 0 ? kWides : 1] = {};
+    DoublePair pair_sum = {};
     double odd_sum = 0;
     if constexpr (kProducts == 0) std::fill_n(influence, K, 0.0);
     for (std::uint64_t slots = assumed ? all_slots : heard_slots_[r]; slots != 0; slots &= slots - 1) {
@@ -696,17 +713,20 @@ void MarketEnv::diffuse() {
       const double weight = delta[n];
       const double* __restrict row = heard_base + static_cast<std::size_t>(near[n]) * K;
       if constexpr (kProducts > 0) {
-        for (std::size_t j = 0; j < kPairs; ++j) pair_sums[j] += splat<DoublePair>(weight) * load<DoublePair>(row + 2 * j);
+        for (std::size_t j = 0; j < kWides; ++j)
+          wide_sums[j] += splat<WideDoubles>(weight) * load<WideDoubles>(row + kWideLanes * j);
+        if constexpr (kTailPair) pair_sum += splat<DoublePair>(weight) * load<DoublePair>(row + kPairAt);
         if constexpr (kProducts % 2 == 1) odd_sum += weight * row[kProducts - 1];
       } else {
         for (std::size_t k = 0; k < K; ++k) influence[k] += weight * row[k];
       }
     }
     if constexpr (kProducts > 0) {
-      for (std::size_t j = 0; j < kPairs; ++j) store(influence + 2 * j, pair_sums[j]);
+      for (std::size_t j = 0; j < kWides; ++j) store(influence + kWideLanes * j, wide_sums[j]);
+      if constexpr (kTailPair) store(influence + kPairAt, pair_sum);
       if constexpr (kProducts % 2 == 1) influence[kProducts - 1] = odd_sum;
     }
-    // Share, effective market and new adopters of product k (two products at once when T is a pair).
+    // Share, effective market and new adopters of product k (and the next ones, when T is a vector).
     auto diffuse_product = [&]<typename T>(std::size_t k) {
       const T zero = splat<T>(0.0);
       const T attraction = load<T>(product_attraction + k) * splat<T>(region_attraction);
@@ -727,7 +747,11 @@ void MarketEnv::diffuse() {
       store(penetration_after + k, n * per_customer);
     };
     std::size_t k = 0;
-    for (; k + 2 <= K; k += 2) diffuse_product.template operator()<DoublePair>(k);
+    for (; k + kWideLanes <= K; k += kWideLanes) diffuse_product.template operator()<WideDoubles>(k);
+    if (kWideLanes > 2 && k + 2 <= K) {
+      diffuse_product.template operator()<DoublePair>(k);
+      k += 2;
+    }
     if (k < K) diffuse_product.template operator()<double>(k);
   }
 }
