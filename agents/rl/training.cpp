@@ -1,5 +1,6 @@
 #include "agents/rl/training.hpp"
 
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -41,17 +42,17 @@ std::string blas_name() {
   return ec ? "" : link.string();
 }
 
-// The kernels OpenBLAS and LibTorch were pinned to (rl/pinned_kernels.cpp, or by the user), or ""
-// when they chose by processor.
-std::string pinned_kernels() {
-  std::string pins;
-  for (const char* name : {"OPENBLAS_CORETYPE", "ATEN_CPU_CAPABILITY"}) {
-    const char* value = std::getenv(name);
-    if (value == nullptr) continue;
-    if (!pins.empty()) pins += ' ';
-    pins.append(name).append("=").append(value);
-  }
-  return pins;
+// The kernels in use, for the record: OpenBLAS's core (when the BLAS is an OpenBLAS that chooses
+// by processor) and LibTorch's capability setting (rl/pinned_kernels.cpp pins both, unless the user did).
+std::string kernels_in_use() {
+  std::string kernels;
+  using CoreName = char* (*)();
+  if (const auto core_name = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename")))
+    kernels.append("openblas:").append(core_name());
+  const char* capability = std::getenv("ATEN_CPU_CAPABILITY");
+  if (!kernels.empty()) kernels += ' ';
+  kernels.append("aten:").append(capability != nullptr ? capability : "auto");
+  return kernels;
 }
 
 std::string json_number(double v) {
@@ -380,7 +381,7 @@ TrainSummary train(const TrainRequest& request) {
        << "  \"resumed\": " << (resuming ? "true" : "false") << ",\n"
        << "  \"torch_threads\": " << at::get_num_threads() << ",\n"
        << "  \"blas\": " << json_string(blas_name()) << ",\n"
-       << "  \"kernels\": " << json_string(pinned_kernels()) << ",\n"
+       << "  \"kernels\": " << json_string(kernels_in_use()) << ",\n"
        << "  \"expanse_version\": " << json_string(expanse_version()) << "\n"
        << "}\n";
   write_file_atomically((dir / "summary.json").string(), json.str());
