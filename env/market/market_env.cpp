@@ -256,9 +256,9 @@ void MarketEnv::build_spaces() {
                                                  rm.administrative,
                                                  rm.geographic,
                                                  rm.economic};
-    const std::size_t first = kGlobalFeatures + r * block + 7 + K_;
+    const std::size_t first = kGlobalFeatures + r * block + block_fixed();
     for (std::size_t f = 0; f < kFixedRegionFeatures; ++f)
-      region_blocks_[r * block + 7 + K_ + f] = std::clamp(
+      region_blocks_[r * block + block_fixed() + f] = std::clamp(
           static_cast<float>(values[f]), observation_space_.low[first + f], observation_space_.high[first + f]);
   }
 }
@@ -434,7 +434,7 @@ bool MarketEnv::set_marketing(std::size_t r, int level) {
   if (level == marketing_[r]) return true;
   if (mode_[r] == Mode::kNone || level < 0 || level > 3) return false;
   marketing_[r] = static_cast<std::int8_t>(level);
-  region_block(r)[5] = kMarketingShare[level];
+  region_block(r)[kBlockMarketing] = kMarketingShare[level];
   if (view_ == ActionView::kDiscrete) refresh_mask_row(r);  // the other views' masks ignore the level
   return true;
 }
@@ -553,10 +553,10 @@ void MarketEnv::refresh_region(std::size_t r) {
   float* o = region_block(r);
   for (std::size_t m = 0; m < kModeCount; ++m) o[m] = 0.f;
   o[static_cast<std::size_t>(mode_[r])] = 1.f;
-  o[4] = static_cast<float>(knowledge_[r]);
-  o[5] = kMarketingShare[marketing_[r]];
-  o[17 + K_] = best_partner_score_[r];
-  o[18 + K_] = partner_[r] >= 0 ? 1.f : 0.f;
+  o[kBlockKnowledge] = static_cast<float>(knowledge_[r]);
+  o[kBlockMarketing] = kMarketingShare[marketing_[r]];
+  o[block_partner_score()] = best_partner_score_[r];
+  o[block_partner_signed()] = partner_[r] >= 0 ? 1.f : 0.f;
   refresh_mask_row(r);
   // Signing one of its partners (Discrete) is valid while it is below the partner mode and the
   // partner has not failed.
@@ -583,13 +583,13 @@ void MarketEnv::exogenous_processes() {
   // Plain pointers, so that the compiler keeps them in registers too.
   double* __restrict fx_log = fx_log_.data();
   float* __restrict block = region_blocks_.data();
-  const std::size_t block_size = region_block_size();
+  const std::size_t block_size = region_block_size(), fx_at = block_fx();
   const int t = t_;
   for (std::size_t r = 0; r < R_; ++r, block += block_size) {
     const RegionModel& rm = spec_->region(r);
     if (rm.fx_sigma > 0 || rm.fx_drift != 0) {
       fx_log[r] += rm.fx_drift + rm.fx_sigma * ziggurat_normal(rng);
-      block[19 + K_] = clip(fx_log[r], -kLogFxLimit, kLogFxLimit);
+      block[fx_at] = clip(fx_log[r], -kLogFxLimit, kLogFxLimit);
     }
     if (t != shock_event_[r]) continue;
     // A shock starts (and lasts shock_duration quarters) or ends. Once it is over, the wait for the
@@ -599,7 +599,7 @@ void MarketEnv::exogenous_processes() {
     in_shock_[r] = !in_shock_[r] && duration > 0;
     shock_event_[r] =
         in_shock_[r] ? t + duration : t + 1 + std::min(rng.waiting_time(shock_log_keep_[r]), horizon_);
-    block[16 + K_] = in_shock_[r] ? 1.f : 0.f;
+    block[block_shock()] = in_shock_[r] ? 1.f : 0.f;
   }
   rng_ = rng;
   if (t_ != next_failure_) return;
@@ -801,7 +801,7 @@ void MarketEnv::learn() {
     const std::size_t r = researched_list_[i];
     knowledge_[r] += learning_rate_[kModeCount] * (1 - knowledge_[r]);
     researched_[r] = 0;
-    region_block(r)[4] = static_cast<float>(knowledge_[r]);
+    region_block(r)[kBlockKnowledge] = static_cast<float>(knowledge_[r]);
     refresh_mask_row(r);
   }
   researched_count_ = 0;
@@ -812,7 +812,7 @@ void MarketEnv::learn() {
   for (std::size_t i = 0; i < present_count_; ++i) {
     const std::size_t r = present_[i];
     knowledge_[r] += learning_rate_[static_cast<std::size_t>(mode_[r])] * (1 - knowledge_[r]);
-    region_block(r)[4] = static_cast<float>(knowledge_[r]);
+    region_block(r)[kBlockKnowledge] = static_cast<float>(knowledge_[r]);
     const double sigma = m.observation_noise * (1 - knowledge_[r]);
     survey_error_[r] = sigma > 0 ? portable_exp(sigma * ziggurat_normal(rng) - 0.5 * sigma * sigma) : 1.0;
   }
@@ -907,9 +907,9 @@ void MarketEnv::write_observation(std::span<float> obs) {
       const double growth = growth_at(r, t_);
       for (std::size_t k = 0; k < K; ++k) {
         const double potential = base_potential_[r * K + k] * growth;
-        o[6 + k] = potential > 0 ? clip(adopters_[r * K + k] / potential * survey_error_[r], 0.f, 1.f) : 0.f;
+        o[kBlockAdopters + k] = potential > 0 ? clip(adopters_[r * K + k] / potential * survey_error_[r], 0.f, 1.f) : 0.f;
       }
-      o[6 + K] = clip(region_revenue_[r] / m.reward_scale, 0.f, kRegionRevenueLimit);
+      o[kBlockAdopters + K] = clip(region_revenue_[r] / m.reward_scale, 0.f, kRegionRevenueLimit);
     }
   });
 }

@@ -69,7 +69,7 @@ class MarketEnv final : public Env {
   ActionView view() const { return view_; }
   const std::vector<std::string>& observation_names() const { return observation_names_; }
   std::size_t region_block_offset() const { return kGlobalFeatures; }
-  std::size_t region_block_size() const { return 20 + K_; }
+  std::size_t region_block_size() const { return block_fx() + 1; }
   std::string describe_action(const Action& action) const;
 
   const QuarterReport& last_quarter() const { return last_; }
@@ -131,6 +131,18 @@ class MarketEnv final : public Env {
   void refresh_region(std::size_t r);
   void refresh_mask_row(std::size_t r);
   float* region_block(std::size_t r) { return &region_blocks_[r * region_block_size()]; }
+  // Where each value sits in a region's observation block (the layout build_spaces() names): the
+  // mode one-hot, knowledge, marketing, the observed adopters per product, the last revenue, the
+  // fixed features, then the shock flag, the best partner's score, whether a partner is signed and
+  // the log exchange rate.
+  static constexpr std::size_t kBlockKnowledge = kModeCount, kBlockMarketing = kModeCount + 1,
+                               kBlockAdopters = kModeCount + 2;
+  std::size_t block_revenue() const { return kBlockAdopters + K_; }
+  std::size_t block_fixed() const { return block_revenue() + 1; }
+  std::size_t block_shock() const { return block_fixed() + kFixedRegionFeatures; }
+  std::size_t block_partner_score() const { return block_shock() + 1; }
+  std::size_t block_partner_signed() const { return block_shock() + 2; }
+  std::size_t block_fx() const { return block_shock() + 3; }
   bool discrete_valid(std::int32_t a) const;
   const RegionOps& region_ops_valid(std::size_t r) const;
   bool region_op_valid(std::size_t r, RegionOp op) const;
