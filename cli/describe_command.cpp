@@ -64,6 +64,20 @@ class DescribeCommand final : public Command {
         "\npartners  %zu%s\n", s.partners.size(),
         !s.partners.empty() && s.partners.front().synthetic ? " (synthetic, generated from the scenario seed)" : "");
 
+    if (!s.events.empty()) {
+      std::printf("\nscripted events (%zu), on top of the random ones\n", s.events.size());
+      for (const ScriptedEvent& e : s.events) {
+        std::printf("  quarter %-4d %-16s", e.quarter, to_string(e.kind));
+        switch (e.kind) {
+          case ScriptedKind::kShock:
+            std::printf("%s, %d quarters\n", e.region.c_str(), e.quarters > 0 ? e.quarters : s.model.shock_duration);
+            break;
+          case ScriptedKind::kDevaluation: std::printf("%s, −%g %% against the US$\n", e.region.c_str(), e.percent); break;
+          case ScriptedKind::kPartnerFailure: std::printf("%s\n", e.partner.c_str()); break;
+        }
+      }
+    }
+
     std::printf("\naction views\n");
     for (ActionView view : {ActionView::kDiscrete, ActionView::kMultiDiscrete, ActionView::kBox}) {
       const MarketEnv e(spec, view);

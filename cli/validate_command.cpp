@@ -1,5 +1,6 @@
 // `expanse validate FILE...`: every problem of every file, located; exit 0 only if all are valid.
 #include <iostream>
+#include <string>
 
 #include "cli/command.hpp"
 #include "env/market/scenario_loader.hpp"
@@ -7,6 +8,10 @@
 
 namespace expanse::cli {
 namespace {
+
+std::string count(std::size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
 
 class ValidateCommand final : public Command {
  public:
@@ -29,8 +34,10 @@ class ValidateCommand final : public Command {
     for (const auto& path : args) {
       try {
         const Scenario s = load_scenario_file(path);
-        std::cout << path << ": ok (" << s.regions.size() << " regions, " << s.products.size() << " products, "
-                  << s.partners.size() << " partners)\n";
+        std::cout << path << ": ok (" << count(s.regions.size(), "region") << ", "
+                  << count(s.products.size(), "product") << ", " << count(s.partners.size(), "partner");
+        if (!s.events.empty()) std::cout << ", " << count(s.events.size(), "scripted event");
+        std::cout << ")\n";
       } catch (const UserError& e) {
         for (const auto& d : e.diagnostics()) std::cerr << d.str() << "\n";
         status = kInvalidInput;

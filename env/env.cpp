@@ -10,7 +10,8 @@ std::string describe_events(std::uint32_t events) {
                                                             {kEventExit, "exit"},
                                                             {kEventShock, "shock"},
                                                             {kEventPartnerFailure, "partner_failure"},
-                                                            {kEventBankruptcy, "bankruptcy"}};
+                                                            {kEventBankruptcy, "bankruptcy"},
+                                                            {kEventDevaluation, "devaluation"}};
   std::string out;
   for (const auto& [bit, name] : names) {
     if (!(events & bit)) continue;

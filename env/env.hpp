@@ -29,6 +29,7 @@ enum Event : std::uint32_t {
   kEventShock = 1u << 3,
   kEventPartnerFailure = 1u << 4,
   kEventBankruptcy = 1u << 5,
+  kEventDevaluation = 1u << 6,  // a scripted devaluation (scenario events)
 };
 std::string describe_events(std::uint32_t events);  // "entry|shock", "" when none
 

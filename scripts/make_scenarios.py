@@ -192,6 +192,27 @@ def main():
         "Asia-Pacific in an emerging-market currency crisis: local currencies slide and swing three times harder.",
         rows_crisis, home, 7, overrides=crisis))
 
+    # A replay of the pattern of 1997-98, scripted on top of the random processes: currencies fall
+    # one after another, access shocks and partners' collapses follow. The sizes are illustrative, of
+    # the order of that crisis's falls against the US dollar; they are not data.
+    asian_crisis = """events:  # scripted (docs/scenarios.md, "events"): they come on top of the random shocks, failures and FX moves
+  - {quarter: 8, kind: devaluation, region: THA, percent: 50}
+  - {quarter: 9, kind: devaluation, region: IDN, percent: 75}
+  - {quarter: 9, kind: devaluation, region: KOR, percent: 45}
+  - {quarter: 9, kind: devaluation, region: MYS, percent: 40}
+  - {quarter: 9, kind: devaluation, region: PHL, percent: 35}
+  - {quarter: 9, kind: shock, region: THA, quarters: 4}
+  - {quarter: 10, kind: shock, region: IDN, quarters: 6}
+  - {quarter: 9, kind: partner_failure, partner: THA-P1}
+  - {quarter: 10, kind: partner_failure, partner: IDN-P1}
+  - {quarter: 10, kind: partner_failure, partner: IDN-P2}
+  - {quarter: 10, kind: partner_failure, partner: KOR-P1}
+"""
+    write("stress-asian-crisis.yaml", scenario(
+        "stress-asian-crisis",
+        "Asia-Pacific through a scripted 1997-style crisis: five currencies fall in quarters 8-9, then shocks and partner failures.",
+        asia, home, 7, extra=asian_crisis))
+
     tiny_model = MODEL.replace("risk: {shock_hazard: 0.01, shock_severity: 0.5, shock_duration: 4, fx: true}",
                                "risk: {shock_hazard: 0.0, shock_severity: 0.5, shock_duration: 4, fx: false}")
     tiny_model = tiny_model.replace("noise: {demand: 0.10, observation: 0.30, prior_spread: 1.0}",

@@ -97,6 +97,11 @@ std::string bound_obstacles(const MarketSpec& spec, const MarketEnv& env) {
       break;
     }
   }
+  for (const auto& change : spec.scripted_changes())
+    if (change.kind == ScriptedKind::kDevaluation) {
+      fail("exchange rates must be fixed (no scripted devaluation)");
+      break;
+    }
   for (const auto& product : scenario.products)
     if (product.price * (1 - worst_fee) <= product.unit_cost)
       fail("product " + product.id + " must earn a positive margin on every customer");

@@ -283,6 +283,15 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
     next_failure_ = std::min(next_failure_, failure_quarter_[j]);
   }
   rng_ = rng;
+  if (spec_->has_scripted_failures()) {
+    // A scripted failure comes on top of the random one: whichever is first (the draws stay the same).
+    for (std::size_t j = 0; j < P_; ++j) {
+      failure_quarter_[j] = std::min(failure_quarter_[j], spec_->scripted_failure(j));
+      next_failure_ = std::min(next_failure_, failure_quarter_[j]);
+    }
+  }
+  next_change_ = 0;
+  next_change_quarter_ = spec_->scripted_changes().empty() ? MarketSpec::kNever : spec_->scripted_changes()[0].quarter;
 
   t_ = 0;
   cash_ = spec_->scenario().company.initial_cash;
@@ -602,6 +611,7 @@ void MarketEnv::exogenous_processes() {
     block[block_shock()] = in_shock_[r] ? 1.f : 0.f;
   }
   rng_ = rng;
+  if (t == next_change_quarter_) apply_scripted_changes();
   if (t_ != next_failure_) return;
   next_failure_ = std::numeric_limits<std::int32_t>::max();
   for (std::size_t j = 0; j < P_; ++j) {
@@ -624,6 +634,32 @@ void MarketEnv::exogenous_processes() {
     }
     refresh_region(r);
   }
+}
+
+// The scenario's scripted shocks and devaluations of this quarter, after the random processes.
+void MarketEnv::apply_scripted_changes() {
+  const auto changes = spec_->scripted_changes();
+  for (; next_change_ < changes.size() && changes[next_change_].quarter == t_; ++next_change_) {
+    const MarketSpec::ScriptedChange& c = changes[next_change_];
+    float* block = region_block(c.region);
+    if (c.kind == ScriptedKind::kDevaluation) {
+      fx_log_[c.region] += c.log_fx_change;
+      block[block_fx()] = clip(fx_log_[c.region], -kLogFxLimit, kLogFxLimit);
+      last_.events |= kEventDevaluation;
+      continue;
+    }
+    // A shock starts now, or the one under way lasts at least as long as the scripted one. When it
+    // ends, the wait for the next random shock starts afresh (the hazard is memoryless).
+    if (in_shock_[c.region]) {
+      shock_event_[c.region] = std::max(shock_event_[c.region], t_ + c.quarters);
+      continue;
+    }
+    in_shock_[c.region] = 1;
+    shock_event_[c.region] = t_ + c.quarters;
+    block[block_shock()] = 1.f;
+    last_.events |= kEventShock;
+  }
+  next_change_quarter_ = next_change_ < changes.size() ? changes[next_change_].quarter : MarketSpec::kNever;
 }
 
 // ---- 3–4. Competition (attraction model) and diffusion (generalised Bass) -----------------------

@@ -173,6 +173,24 @@ MarketSpec::MarketSpec(Scenario scenario) : scenario_(std::move(scenario)) {
     partner_region_.push_back(r);
     partners_in_[r].push_back(j);
   }
+
+  // Scripted events by quarter; the loader has checked their references.
+  std::map<std::string, std::size_t> partner_index;
+  for (std::size_t j = 0; j < scenario_.partners.size(); ++j) partner_index.emplace(scenario_.partners[j].id, j);
+  for (const ScriptedEvent& e : scenario_.events) {
+    if (e.kind == ScriptedKind::kPartnerFailure) {
+      if (scripted_failure_.empty()) scripted_failure_.assign(scenario_.partners.size(), kNever);
+      int& quarter = scripted_failure_[partner_index.at(e.partner)];
+      quarter = std::min(quarter, e.quarter);
+      continue;
+    }
+    ScriptedChange change{e.quarter, e.kind, static_cast<std::uint32_t>(region_index.at(e.region)), 0, 0.0};
+    if (e.kind == ScriptedKind::kShock) change.quarters = e.quarters > 0 ? e.quarters : scenario_.model.shock_duration;
+    if (e.kind == ScriptedKind::kDevaluation) change.log_fx_change = std::log1p(-e.percent / 100.0);
+    scripted_changes_.push_back(change);
+  }
+  std::stable_sort(scripted_changes_.begin(), scripted_changes_.end(),
+                   [](const ScriptedChange& a, const ScriptedChange& b) { return a.quarter < b.quarter; });
 }
 
 double MarketSpec::pair_distance(std::size_t a, std::size_t b) const {

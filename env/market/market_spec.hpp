@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -78,6 +79,20 @@ class MarketSpec {
     return growth_power_[r * growth_stride_ + static_cast<std::size_t>(std::min(t, scenario_.horizon))];
   }
 
+  // The scenario's scripted events (scenario.hpp). Shocks and devaluations, ordered by quarter:
+  struct ScriptedChange {
+    int quarter;
+    ScriptedKind kind;       // kShock or kDevaluation
+    std::uint32_t region;
+    int quarters;            // shock: how long it lasts
+    double log_fx_change;    // devaluation: ln(1 − percent/100)
+  };
+  std::span<const ScriptedChange> scripted_changes() const { return scripted_changes_; }
+  // Partner failures: the earliest quarter partner j is scripted to fail in (kNever if none).
+  static constexpr int kNever = std::numeric_limits<std::int32_t>::max();
+  bool has_scripted_failures() const { return !scripted_failure_.empty(); }
+  int scripted_failure(std::size_t j) const { return scripted_failure_[j]; }
+
  private:
   Scenario scenario_;
   std::vector<RegionModel> regions_;
@@ -96,6 +111,8 @@ class MarketSpec {
   std::size_t growth_stride_ = 0;     // horizon + 1
   std::vector<double> growth_power_;  // R × (horizon + 1)
   std::vector<std::vector<int>> languages_;  // interned base languages per region, home last
+  std::vector<ScriptedChange> scripted_changes_;
+  std::vector<int> scripted_failure_;  // per partner; empty when no failure is scripted
 };
 
 }  // namespace expanse

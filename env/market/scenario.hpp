@@ -76,6 +76,21 @@ struct PartnerSpec {
   SourceMark mark;
 };
 
+// An event the scenario schedules, on top of the random shocks, failures and currency moves: what a
+// stress test replays (a crackdown, a partner's collapse, a devaluation) at a known quarter.
+enum class ScriptedKind { kShock, kPartnerFailure, kDevaluation };
+const char* to_string(ScriptedKind kind);
+
+struct ScriptedEvent {
+  int quarter = 0;  // 0 = the episode's first quarter
+  ScriptedKind kind = ScriptedKind::kShock;
+  std::string region;   // shock, devaluation: a region id
+  std::string partner;  // partner_failure: a partner id
+  int quarters = 0;     // shock: how long it lasts; 0 = the model's shock_duration
+  double percent = 0;   // devaluation: how much the local currency loses against the US$, in %
+  SourceMark mark;
+};
+
 struct ModeParams {
   double setup = 0;     // US$ m, once
   double fixed = 0;     // US$ m per quarter, × local cost level
@@ -136,6 +151,7 @@ struct Scenario {
   std::vector<ProductSpec> products;
   std::vector<RegionSpec> regions;
   std::vector<PartnerSpec> partners;
+  std::vector<ScriptedEvent> events;
   ModelParams model;
 };
 

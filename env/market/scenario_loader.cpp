@@ -96,6 +96,69 @@ PartnerSpec read_partner(const YAML::Node& node, const std::string& path, std::s
   return p;
 }
 
+// Where an event's reference (its region or partner) was written, for the cross-reference checks.
+struct EventMarks {
+  SourceMark quarter, region, partner;
+};
+
+ScriptedEvent read_event(const YAML::Node& node, const std::string& path, EventMarks& marks,
+                         Diagnostics& diagnostics) {
+  ScriptedEvent e;
+  e.mark = to_mark(node.Mark());
+  MapReader in(node, path, diagnostics);
+  if (!in.is_map()) return e;
+  const auto mark_of = [&](const char* key) {
+    const YAML::Node value = in.child(key);
+    return value.IsDefined() ? to_mark(value.Mark()) : e.mark;
+  };
+  in.integer("quarter", e.quarter, 0, 999, Need::kRequired);
+  marks.quarter = mark_of("quarter");
+  const int kind = in.choice("kind", {"shock", "partner_failure", "devaluation"}, Need::kRequired);
+  if (kind < 0) {
+    for (const char* key : {"region", "partner", "quarters", "percent"}) in.child(key);  // reported as the kind
+    return e;
+  }
+  e.kind = static_cast<ScriptedKind>(kind);
+  const bool on_region = e.kind != ScriptedKind::kPartnerFailure;
+  if (on_region) {
+    in.text("region", e.region, Need::kRequired);
+    marks.region = mark_of("region");
+  } else {
+    in.text("partner", e.partner, Need::kRequired);
+    marks.partner = mark_of("partner");
+  }
+  if (e.kind == ScriptedKind::kShock) in.integer("quarters", e.quarters, 1, 400);
+  if (e.kind == ScriptedKind::kDevaluation) in.number("percent", e.percent, 0.1, 99, Need::kRequired);
+  // A key that belongs to another kind of event is a mistake worth naming as such.
+  const std::pair<const char*, bool> keys[] = {{"region", on_region},
+                                               {"partner", !on_region},
+                                               {"quarters", e.kind == ScriptedKind::kShock},
+                                               {"percent", e.kind == ScriptedKind::kDevaluation}};
+  for (const auto& [key, used] : keys) {
+    if (used || !in.has(key)) continue;
+    const SourceMark m = mark_of(key);
+    diagnostics.add(m.line, m.column, in.path(key),
+                    std::string("not used by a ") + to_string(e.kind) + " event (" +
+                        (e.kind == ScriptedKind::kShock            ? "it takes quarter, region, quarters"
+                         : e.kind == ScriptedKind::kDevaluation    ? "it takes quarter, region, percent"
+                                                                   : "it takes quarter, partner") +
+                        ")");
+  }
+  return e;
+}
+
+// A reference to an id that the scenario does not define, with the closest defined one as a hint.
+void check_reference(const std::string& id, const std::map<std::string, std::size_t>& defined, const char* what,
+                     const char* owner, const SourceMark& mark, const std::string& path, Diagnostics& diagnostics) {
+  if (id.empty() || defined.count(id)) return;
+  std::set<std::string> ids;
+  for (const auto& [known, _] : defined) ids.insert(known);
+  std::string message = std::string(owner) + " refers to undefined " + what + " \"" + id + "\"";
+  const std::string hint = closest_match(id, ids);
+  if (!hint.empty()) message += " (did you mean \"" + hint + "\"?)";
+  diagnostics.add(mark.line, mark.column, path, message);
+}
+
 void read_model(const YAML::Node& node, Diagnostics& diagnostics, ModelParams& m) {
   MapReader in(node, "model", diagnostics);
   in.number("gdp_elasticity", m.gdp_elasticity, 0, 3);
@@ -196,6 +259,15 @@ void check_unique(const std::vector<T>& items, const std::string& list, GetId id
 }
 
 }  // namespace
+
+const char* to_string(ScriptedKind kind) {
+  switch (kind) {
+    case ScriptedKind::kShock: return "shock";
+    case ScriptedKind::kPartnerFailure: return "partner_failure";
+    case ScriptedKind::kDevaluation: return "devaluation";
+  }
+  return "?";
+}
 
 const char* to_string(PartnerKind kind) {
   switch (kind) {
@@ -309,10 +381,31 @@ Scenario load_scenario_document(const YAML::Node& root, const std::string& sourc
       gen.integer("per_region", per_region, 0, 20, Need::kRequired);
     }
 
+    std::vector<EventMarks> event_marks;
+    const YAML::Node events = in.child("events");
+    if (events.IsDefined() && !events.IsNull()) {
+      if (!events.IsSequence()) {
+        diagnostics.add(events.Mark(), "events", "expected a list of events, got " + describe_node(events));
+      } else {
+        for (std::size_t i = 0; i < events.size(); ++i) {
+          event_marks.emplace_back();
+          s.events.push_back(read_event(events[i], item_path("events", i), event_marks.back(), diagnostics));
+        }
+      }
+    }
+
     if (in.has("model"))
       read_model(in.child("model"), diagnostics, s.model);
     else
       in.child("model");
+
+    // Synthetic partners first, so that uniqueness and the events' references cover them.
+    if (per_region > 0) {
+      const std::size_t explicit_partners = s.partners.size();
+      generate_partners(s, per_region);
+      for (std::size_t i = explicit_partners; i < s.partners.size(); ++i)
+        s.partners[i].mark = to_mark(in.child("partner_generation").Mark());
+    }
 
     // Cross-references and uniqueness.
     check_unique(
@@ -324,25 +417,28 @@ Scenario load_scenario_document(const YAML::Node& root, const std::string& sourc
     check_unique(
         s.partners, "partners", [](const PartnerSpec& p) -> const std::string& { return p.id; },
         [&](std::size_t i) { return s.partners[i].mark; }, diagnostics);
-    std::map<std::string, std::size_t> region_index;
+    std::map<std::string, std::size_t> region_index, partner_index;
     for (std::size_t i = 0; i < s.regions.size(); ++i) region_index.emplace(s.regions[i].country.id, i);
-    for (std::size_t i = 0; i < s.partners.size(); ++i) {
-      const auto& p = s.partners[i];
-      if (p.region.empty() || region_index.count(p.region)) continue;
-      std::set<std::string> ids;
-      for (const auto& [id, _] : region_index) ids.insert(id);
-      std::string message = "partner refers to undefined region \"" + p.region + "\"";
-      const std::string hint = closest_match(p.region, ids);
-      if (!hint.empty()) message += " (did you mean \"" + hint + "\"?)";
-      diagnostics.add(partner_region_marks[i].line, partner_region_marks[i].column,
-                      item_path("partners", i) + ".region", message);
+    for (std::size_t i = 0; i < s.partners.size(); ++i) partner_index.emplace(s.partners[i].id, i);
+    for (std::size_t i = 0; i < partner_region_marks.size(); ++i)
+      check_reference(s.partners[i].region, region_index, "region", "partner", partner_region_marks[i],
+                      item_path("partners", i) + ".region", diagnostics);
+    for (std::size_t i = 0; i < s.events.size(); ++i) {
+      const ScriptedEvent& e = s.events[i];
+      check_reference(e.region, region_index, "region", "event", event_marks[i].region,
+                      item_path("events", i) + ".region", diagnostics);
+      check_reference(e.partner, partner_index, "partner", "event", event_marks[i].partner,
+                      item_path("events", i) + ".partner", diagnostics);
+      if (e.quarter >= s.horizon)
+        diagnostics.add(event_marks[i].quarter.line, event_marks[i].quarter.column, item_path("events", i) + ".quarter",
+                        "quarter " + std::to_string(e.quarter) + " is past the horizon (quarters 0 to " +
+                            std::to_string(s.horizon - 1) + ")");
     }
     if (!s.company.home.id.empty() && region_index.count(s.company.home.id)) {
       const std::size_t r = region_index[s.company.home.id];
       diagnostics.add(region_marks[r].line, region_marks[r].column, item_path("regions", r) + ".id",
                       "\"" + s.company.home.id + "\" is the company's home market; it cannot also be a foreign region");
     }
-    if (diagnostics.empty() && per_region > 0) generate_partners(s, per_region);
   }
   diagnostics.throw_if_any();
   return s;

@@ -32,11 +32,12 @@ namespace {
 // files nest a handful of levels, so anything deeper than this is refused before parsing.
 constexpr int kMaxNesting = 64;
 
-int max_flow_nesting(const std::string& text) {
-  int depth = 0, deepest = 0;
+std::size_t flow_nesting_beyond(const std::string& text, int limit) {
+  int depth = 0;
   char quote = 0;
   bool comment = false;
-  for (char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
     if (comment) {
       comment = c != '\n';
       continue;
@@ -49,24 +50,31 @@ int max_flow_nesting(const std::string& text) {
       comment = true;
     else if (c == '"' || c == '\'')
       quote = c;
-    else if (c == '[' || c == '{')
-      deepest = std::max(deepest, ++depth);
+    else if ((c == '[' || c == '{') && ++depth > limit)
+      return i;
     else if ((c == ']' || c == '}') && depth > 0)
       --depth;
     else if (c == '\n')
       quote = 0;
   }
-  return deepest;
+  return std::string::npos;
 }
 
-int leading_spaces_depth(const std::string& text) {
-  int deepest = 0;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    const auto first = line.find_first_not_of(" -");
-    if (first != std::string::npos) deepest = std::max(deepest, static_cast<int>(first) / 2);
+std::size_t indentation_beyond(const std::string& text, int limit) {
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::size_t first = text.find_first_not_of(" -", start);
+    if (first < end && static_cast<int>(first - start) / 2 > limit) return first;
+    start = end + 1;
   }
-  return deepest;
+  return std::string::npos;
+}
+
+// The 1-based line and column of a byte of text.
+std::pair<int, int> line_column(const std::string& text, std::size_t offset) {
+  const std::size_t line_start = offset == 0 ? 0 : text.rfind('\n', offset - 1) + 1;  // npos + 1 = 0
+  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
+  return {static_cast<int>(line), static_cast<int>(offset - line_start + 1)};
 }
 
 // A value as the user wrote it, on one line: control characters escaped, long text cut.
@@ -152,18 +160,17 @@ std::string canonical_yaml(const std::string& yaml) {
 
 YAML::Node parse_yaml_document(const std::string& text, const std::string& file) {
   Diagnostics diagnostics(file);
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
-    diagnostics.add(0, 0, "", "the file is empty");
+  const auto fail_at = [&](std::size_t offset, const std::string& message) {
+    const auto [line, column] = line_column(text, std::min(offset, text.size()));
+    diagnostics.add(line, column, "", message);
     diagnostics.throw_if_any();
-  }
-  if (text.find('\0') != std::string::npos) {
-    diagnostics.add(0, 0, "", "not a YAML text file (it contains NUL bytes)");
-    diagnostics.throw_if_any();
-  }
-  if (max_flow_nesting(text) > kMaxNesting || leading_spaces_depth(text) > 4 * kMaxNesting) {
-    diagnostics.add(0, 0, "", "nesting deeper than " + std::to_string(kMaxNesting) + " levels is not supported");
-    diagnostics.throw_if_any();
-  }
+  };
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) fail_at(0, "the file is empty");
+  if (const std::size_t nul = text.find('\0'); nul != std::string::npos)
+    fail_at(nul, "not a YAML text file (it contains NUL bytes)");
+  const std::string too_deep = "nesting deeper than " + std::to_string(kMaxNesting) + " levels is not supported";
+  if (const std::size_t at = flow_nesting_beyond(text, kMaxNesting); at != std::string::npos) fail_at(at, too_deep);
+  if (const std::size_t at = indentation_beyond(text, 4 * kMaxNesting); at != std::string::npos) fail_at(at, too_deep);
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -171,10 +178,7 @@ YAML::Node parse_yaml_document(const std::string& text, const std::string& file)
     diagnostics.add(e.mark, "", "not valid YAML: " + e.msg);
     diagnostics.throw_if_any();
   }
-  if (!root || root.IsNull()) {
-    diagnostics.add(0, 0, "", "the file holds no YAML document (only comments or blank lines)");
-    diagnostics.throw_if_any();
-  }
+  if (!root || root.IsNull()) fail_at(0, "the file holds no YAML document (only comments or blank lines)");
   if (!root.IsMap()) {
     diagnostics.add(root.Mark(), "", "expected a mapping of keys at the top level, got " + describe_node(root));
     diagnostics.throw_if_any();
@@ -184,7 +188,7 @@ YAML::Node parse_yaml_document(const std::string& text, const std::string& file)
 
 std::string closest_match(const std::string& word, const std::set<std::string>& candidates) {
   std::string best;
-  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  std::size_t best_distance = std::max<std::size_t>(1, word.size() / 3) + 1;  // 1 edit in 3 letters, 2 in 6
   for (const auto& c : candidates) {
     const std::size_t d = edit_distance(word, c);
     if (d < best_distance) {
@@ -367,7 +371,7 @@ void MapReader::numbers(const std::string& key, std::vector<double>& out, double
   }
   if (size > 0 && value.size() != size) {
     diagnostics_.add(value.Mark(), path(key),
-                     "expected " + std::to_string(size) + " numbers, got " + std::to_string(value.size()));
+                     "expected " + std::to_string(size) + (size == 1 ? " number" : " numbers") + ", got " + std::to_string(value.size()));
     return;
   }
   std::vector<double> result;

@@ -31,7 +31,7 @@ if(NOT code EQUAL 1 OR NOT out MATCHES "not-yaml.yaml:[0-9]+:[0-9]+: not valid Y
   message(FATAL_ERROR "non-YAML input: exit ${code}: ${out}")
 endif()
 run_expanse(out code validate ${SOURCE}/tests/data/scenarios/empty.yaml)
-if(NOT code EQUAL 1 OR NOT out MATCHES "empty.yaml: the file is empty")
+if(NOT code EQUAL 1 OR NOT out MATCHES "empty.yaml:1:1: the file is empty")
   message(FATAL_ERROR "empty file: exit ${code}: ${out}")
 endif()
 run_expanse(out code validate)

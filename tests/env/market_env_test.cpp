@@ -18,7 +18,7 @@ using expanse::test::scenario_spec;
 namespace {
 
 const char* const kScenarios[] = {"asia-pacific", "world", "tiny", "stress-regulatory-crackdown",
-                                  "stress-currency-crisis"};
+                                  "stress-currency-crisis", "stress-asian-crisis"};
 const ActionView kViews[] = {ActionView::kDiscrete, ActionView::kMultiDiscrete, ActionView::kBox};
 
 }  // namespace
@@ -374,6 +374,57 @@ TEST_CASE("Shocks and partner failures start at their per-quarter rates", "[mark
 // docs/benchmarks.md lists. The env keeps much of its state incrementally (masks, observation
 // blocks, the neighbours heard, shock quarters) for speed; any change of a trajectory's bits shows
 // here. A deliberate change of the model changes these values and docs/results.md with them.
+TEST_CASE("Scripted events happen at their quarter, on top of the random processes", "[market]") {
+  // stress-asian-crisis scripts (among others): THA's currency loses 50 % in quarter 8; a shock in
+  // THA for quarters 9-12; THA-P1 fails in quarter 9. Its twin without the events shares every draw
+  // until the first scripted shock changes when the next random one is drawn.
+  const auto spec = scenario_spec("stress-asian-crisis");
+  Scenario plain = spec->scenario();
+  REQUIRE(plain.events.size() == 11);
+  plain.events.clear();
+  const auto plain_spec = std::make_shared<const MarketSpec>(plain);
+  const auto region = [&](const std::string& id) {
+    for (std::size_t r = 0; r < spec->region_count(); ++r)
+      if (plain.regions[r].country.id == id) return r;
+    FAIL("no region " << id);
+    return std::size_t{0};
+  };
+  const auto partner = [&](const std::string& id) {
+    for (std::size_t j = 0; j < spec->partner_count(); ++j)
+      if (plain.partners[j].id == id) return j;
+    FAIL("no partner " << id);
+    return std::size_t{0};
+  };
+  const std::size_t tha = region("THA"), tha_p1 = partner("THA-P1");
+  const auto sign_tha_p1 = static_cast<std::int32_t>(1 + 6 * spec->region_count() + tha_p1);
+  int signed_then_failed = 0;
+  for (std::uint64_t seed = 0; seed < 40; ++seed) {
+    INFO("seed " << seed);
+    MarketEnv scripted(spec, ActionView::kDiscrete), twin(plain_spec, ActionView::kDiscrete);
+    CHECK(scripted.reset(seed) == twin.reset(seed));
+    for (int t = 0; t <= 12; ++t) {
+      const std::int32_t action = t == 0 ? sign_tha_p1 : 0;
+      const Transition a = scripted.step(action), b = twin.step(action);
+      if (t < 8) {
+        CHECK(a.observation == b.observation);
+        CHECK(a.result.reward == b.result.reward);
+      }
+      if (t == 8) {
+        CHECK((a.result.events & kEventDevaluation));
+        CHECK(!(b.result.events & kEventDevaluation));
+        CHECK(scripted.fx(tha) / twin.fx(tha) == Approx(0.5).epsilon(1e-12));
+      }
+      if (t >= 9) {
+        CHECK(scripted.shock_active(tha));
+        CHECK(scripted.partner_failed(tha_p1));
+        CHECK(scripted.mode(tha) != Mode::kPartner);
+      }
+      if (t == 8 && scripted.mode(tha) == Mode::kPartner && !scripted.partner_failed(tha_p1)) ++signed_then_failed;
+    }
+  }
+  CHECK(signed_then_failed > 30);  // most seeds held the partnership until the scripted failure ended it
+}
+
 TEST_CASE("Random play gives the pinned trajectories bit for bit", "[market]") {
   struct Pinned {
     const char* scenario;
