@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: install dependencies, build, and run the quickstart experiment —
-# PPO, DQN and SAC against the baselines on the embedded default scenario (asia-pacific), about
+# PPO, DQN, SAC and CEM against the baselines on the embedded default scenario (asia-pacific), about
 # 10 minutes on 2 cores, printing the comparison table. With arguments, runs `expanse ARGS...` instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."

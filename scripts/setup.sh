@@ -18,7 +18,13 @@ done
 
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null; then
+      echo "setup: these Debian packages are missing: ${missing[*]}; run this script as root, or install sudo" >&2
+      exit 1
+    fi
+    sudo_cmd="sudo"
+  fi
   echo "setup: installing ${missing[*]}"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -7,6 +7,8 @@
 
 #include "env/classic/acrobot.hpp"
 #include "env/classic/cartpole.hpp"
+#include "env/classic/mountain_car_continuous.hpp"
+#include "env/classic/pendulum.hpp"
 #include "env/market/market_env.hpp"
 #include "env/random_actions.hpp"
 #include "env/vector_env.hpp"
@@ -95,4 +97,10 @@ TEST_CASE("Stepping a VectorEnv allocates nothing, resets included", "[vector][a
   const Acrobot acrobot;
   VectorEnv acrobots(acrobot, 2);
   CHECK(allocations_while_stepping(acrobots, acrobot.action_space(), 600) == 0);
+  const Pendulum pendulum;  // Box actions; truncated at 200 steps, so 600 include resets
+  VectorEnv pendulums(pendulum, 2);
+  CHECK(allocations_while_stepping(pendulums, pendulum.action_space(), 600) == 0);
+  const MountainCarContinuous car;  // 999-step limit
+  VectorEnv cars(car, 2);
+  CHECK(allocations_while_stepping(cars, car.action_space(), 2100) == 0);
 }
