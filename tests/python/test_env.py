@@ -81,6 +81,17 @@ def test_overrides_change_the_scenario(scenario_path):
     assert flags == [False, False, False, False, True]
 
 
+def test_scripted_events_come_as_overrides(scenario_path):
+    crisis = [{"quarter": 2, "kind": "devaluation", "region": "THA", "percent": 30}]
+    env = expanse.make(scenario_path, events=crisis)
+    env.reset(seed=0)
+    events = [env.step(0)[4]["events"] for _ in range(3)]
+    assert "devaluation" not in events[0] + events[1]
+    assert "devaluation" in events[2]
+    with pytest.raises(expanse.ScenarioError, match=r'undefined partner "THA-P7" \(did you mean "THA-P1"\?\)'):
+        expanse.make(scenario_path, events=[{"quarter": 2, "kind": "partner_failure", "partner": "THA-P7"}])
+
+
 def test_scenario_errors_carry_the_located_message(source_dir):
     with pytest.raises(expanse.ScenarioError) as error:
         expanse.make(str(source_dir / "tests" / "data" / "scenarios" / "broken.yaml"))
