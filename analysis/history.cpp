@@ -195,6 +195,7 @@ History generate_history(const Scenario& scenario, std::uint64_t seed) {
   const std::size_t K = scenario.products.size();
   int entry_count = 0;
   Scenario alone = scenario;
+  alone.events.clear();  // peers' past entries: a stress test's scripted future is not their history
   alone.company.initial_cash = 1e9;  // a peer's entry is observed whatever its finances
   alone.priors.clear();              // the ground truth is drawn from the country data's default prior
   for (std::size_t r = 0; r < scenario.regions.size(); ++r) {

@@ -44,6 +44,7 @@ std::vector<std::vector<double>> base_effective_market(const MarketSpec& spec, c
     partner_action = 1 + kRegionOpCount;
   }
   one.priors.clear();
+  one.events.clear();  // the expectation is the model's, without a stress test's scripted events
   one.model.prior_spread = one.model.demand_noise = one.model.observation_noise = one.model.shock_hazard = 0;
   one.model.fx = false;
   one.company.initial_cash = 1e9;

@@ -1,4 +1,5 @@
 // `expanse describe SCENARIO`: regions, products, action spaces and the observation layout.
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
@@ -66,7 +67,10 @@ class DescribeCommand final : public Command {
 
     if (!s.events.empty()) {
       std::printf("\nscripted events (%zu), on top of the random ones\n", s.events.size());
-      for (const ScriptedEvent& e : s.events) {
+      std::vector<ScriptedEvent> by_quarter = s.events;
+      std::stable_sort(by_quarter.begin(), by_quarter.end(),
+                       [](const ScriptedEvent& a, const ScriptedEvent& b) { return a.quarter < b.quarter; });
+      for (const ScriptedEvent& e : by_quarter) {
         std::printf("  quarter %-4d %-16s", e.quarter, to_string(e.kind));
         switch (e.kind) {
           case ScriptedKind::kShock:

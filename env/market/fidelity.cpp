@@ -28,6 +28,7 @@ Scenario quiet(Scenario s) {
   }
   s.company.initial_cash = 1e9;
   s.partners.clear();
+  s.events.clear();  // scripted shocks and devaluations are not the model's own response
   s.priors.clear();  // a priors file names the partners just removed; quiet worlds use prior medians anyway
   return s;
 }
@@ -39,6 +40,7 @@ Scenario with_regions(Scenario s, const std::vector<std::size_t>& keep) {
   for (std::size_t r : keep) regions.push_back(s.regions[r]);
   s.regions = std::move(regions);
   s.partners.clear();
+  s.events.clear();  // they may name the regions left out
   return s;
 }
 

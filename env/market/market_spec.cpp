@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <stdexcept>
 
 namespace expanse {
 namespace {
@@ -174,17 +175,26 @@ MarketSpec::MarketSpec(Scenario scenario) : scenario_(std::move(scenario)) {
     partners_in_[r].push_back(j);
   }
 
-  // Scripted events by quarter; the loader has checked their references.
+  // Scripted events by quarter. The loader reports bad references in files; a scenario built in code
+  // (a subset of the regions, say) must drop the events it no longer has the ids for.
   std::map<std::string, std::size_t> partner_index;
   for (std::size_t j = 0; j < scenario_.partners.size(); ++j) partner_index.emplace(scenario_.partners[j].id, j);
+  const auto index_of = [](const std::map<std::string, std::size_t>& index, const std::string& id, const char* what) {
+    const auto it = index.find(id);
+    if (it == index.end())
+      throw std::invalid_argument(std::string("MarketSpec: a scripted event names ") + what + " \"" + id +
+                                  "\", which the scenario does not have");
+    return it->second;
+  };
   for (const ScriptedEvent& e : scenario_.events) {
     if (e.kind == ScriptedKind::kPartnerFailure) {
       if (scripted_failure_.empty()) scripted_failure_.assign(scenario_.partners.size(), kNever);
-      int& quarter = scripted_failure_[partner_index.at(e.partner)];
+      int& quarter = scripted_failure_[index_of(partner_index, e.partner, "partner")];
       quarter = std::min(quarter, e.quarter);
       continue;
     }
-    ScriptedChange change{e.quarter, e.kind, static_cast<std::uint32_t>(region_index.at(e.region)), 0, 0.0};
+    ScriptedChange change{e.quarter, e.kind, static_cast<std::uint32_t>(index_of(region_index, e.region, "region")),
+                          0, 0.0};
     if (e.kind == ScriptedKind::kShock) change.quarters = e.quarters > 0 ? e.quarters : scenario_.model.shock_duration;
     if (e.kind == ScriptedKind::kDevaluation) change.log_fx_change = std::log1p(-e.percent / 100.0);
     scripted_changes_.push_back(change);

@@ -64,7 +64,7 @@ void generate_partners(Scenario& scenario, int per_region) {
     const std::string& region = scenario.regions[r].country.id;
     const bool has_partner = std::any_of(scenario.partners.begin(), scenario.partners.end(),
                                          [&](const PartnerSpec& p) { return p.region == region; });
-    if (has_partner) continue;
+    if (has_partner || region.empty()) continue;  // an id-less region is reported by the loader
     Rng rng(derive_seed(scenario.seed, 0xBA57 + r));
     for (int j = 0; j < per_region; ++j) {
       PartnerSpec p;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <span>
 #include <sstream>
 
 #include "env/market/scenario_generator.hpp"
@@ -242,8 +243,8 @@ void read_model(const YAML::Node& node, Diagnostics& diagnostics, ModelParams& m
 }
 
 // Ids must be unique within their list; reports the second occurrence.
-template <typename T, typename GetId, typename GetMark>
-void check_unique(const std::vector<T>& items, const std::string& list, GetId id_of, GetMark mark_of,
+template <typename Items, typename GetId, typename GetMark>
+void check_unique(const Items& items, const std::string& list, GetId id_of, GetMark mark_of,
                   Diagnostics& diagnostics) {
   std::map<std::string, std::size_t> first;
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -399,13 +400,9 @@ Scenario load_scenario_document(const YAML::Node& root, const std::string& sourc
     else
       in.child("model");
 
-    // Synthetic partners first, so that uniqueness and the events' references cover them.
-    if (per_region > 0) {
-      const std::size_t explicit_partners = s.partners.size();
-      generate_partners(s, per_region);
-      for (std::size_t i = explicit_partners; i < s.partners.size(); ++i)
-        s.partners[i].mark = to_mark(in.child("partner_generation").Mark());
-    }
+    // Synthetic partners before the cross-references, so that events can name them.
+    const std::size_t explicit_partners = s.partners.size();
+    if (per_region > 0) generate_partners(s, per_region);
 
     // Cross-references and uniqueness.
     check_unique(
@@ -415,11 +412,18 @@ Scenario load_scenario_document(const YAML::Node& root, const std::string& sourc
         s.regions, "regions", [](const RegionSpec& r) -> const std::string& { return r.country.id; },
         [&](std::size_t i) { return region_marks[i]; }, diagnostics);
     check_unique(
-        s.partners, "partners", [](const PartnerSpec& p) -> const std::string& { return p.id; },
+        std::span<const PartnerSpec>(s.partners).first(explicit_partners), "partners", [](const PartnerSpec& p) -> const std::string& { return p.id; },
         [&](std::size_t i) { return s.partners[i].mark; }, diagnostics);
     std::map<std::string, std::size_t> region_index, partner_index;
     for (std::size_t i = 0; i < s.regions.size(); ++i) region_index.emplace(s.regions[i].country.id, i);
-    for (std::size_t i = 0; i < s.partners.size(); ++i) partner_index.emplace(s.partners[i].id, i);
+    for (std::size_t i = 0; i < s.partners.size(); ++i) {
+      const auto [first, inserted] = partner_index.emplace(s.partners[i].id, i);
+      if (inserted || i < explicit_partners) continue;
+      const SourceMark m = to_mark(in.child("partner_generation").Mark());
+      diagnostics.add(m.line, m.column, "partner_generation",
+                      "generated partner \"" + s.partners[i].id + "\" has the id of " +
+                          item_path("partners", first->second) + "; rename that one");
+    }
     for (std::size_t i = 0; i < partner_region_marks.size(); ++i)
       check_reference(s.partners[i].region, region_index, "region", "partner", partner_region_marks[i],
                       item_path("partners", i) + ".region", diagnostics);

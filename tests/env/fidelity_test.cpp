@@ -53,6 +53,21 @@ TEST_CASE("Fidelity: a near market entered first speeds diffusion more than a fa
   require_pass(check_cross_country_influence(world()));
 }
 
+TEST_CASE("Fidelity measures the model without a stress test's scripted events", "[fidelity]") {
+  // stress-asian-crisis is asia-pacific plus scripted events; some checks use subsets of its regions.
+  const auto load = [](const char* name) {
+    return load_scenario_file(std::string(EXPANSE_SOURCE_DIR) + "/scenarios/" + name + ".yaml");
+  };
+  const Scenario scripted = load("stress-asian-crisis");
+  REQUIRE(!scripted.events.empty());
+  const auto a = run_fidelity_checks(load("asia-pacific")), b = run_fidelity_checks(scripted);
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    INFO(a[i].fact);
+    CHECK(a[i].measured == b[i].measured);
+  }
+}
+
 TEST_CASE("Fidelity checks say when a scenario is too small to test a fact", "[fidelity]") {
   const Scenario tiny = load_scenario_file(std::string(EXPANSE_SOURCE_DIR) + "/scenarios/tiny.yaml");
   for (const auto& c : check_gravity(tiny)) CHECK_FALSE(c.applicable());

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -369,11 +370,6 @@ TEST_CASE("Shocks and partner failures start at their per-quarter rates", "[mark
   CHECK(std::abs(failures - failure_expected) < 5 * std::sqrt(failure_variance));
 }
 
-// Random play through a VectorEnv, hashed (FNV-1a over every observation, reward, flag and action
-// mask): the same program as `bench/env_throughput --fixed STEPS SCENARIO VIEW`, whose fingerprints
-// docs/benchmarks.md lists. The env keeps much of its state incrementally (masks, observation
-// blocks, the neighbours heard, shock quarters) for speed; any change of a trajectory's bits shows
-// here. A deliberate change of the model changes these values and docs/results.md with them.
 TEST_CASE("Scripted events happen at their quarter, on top of the random processes", "[market]") {
   // stress-asian-crisis scripts (among others): THA's currency loses 50 % in quarter 8; a shock in
   // THA for quarters 9-12; THA-P1 fails in quarter 9. Its twin without the events shares every draw
@@ -398,13 +394,21 @@ TEST_CASE("Scripted events happen at their quarter, on top of the random process
   const std::size_t tha = region("THA"), tha_p1 = partner("THA-P1");
   const auto sign_tha_p1 = static_cast<std::int32_t>(1 + 6 * spec->region_count() + tha_p1);
   int signed_then_failed = 0;
+  // The same two envs for every seed: a reset must rewind the events.
+  MarketEnv scripted(spec, ActionView::kDiscrete), twin(plain_spec, ActionView::kDiscrete);
   for (std::uint64_t seed = 0; seed < 40; ++seed) {
     INFO("seed " << seed);
-    MarketEnv scripted(spec, ActionView::kDiscrete), twin(plain_spec, ActionView::kDiscrete);
     CHECK(scripted.reset(seed) == twin.reset(seed));
+    std::unique_ptr<Env> copy;  // a clone taken before the events must meet them too
     for (int t = 0; t <= 12; ++t) {
       const std::int32_t action = t == 0 ? sign_tha_p1 : 0;
+      if (t == 5) copy = scripted.clone();
       const Transition a = scripted.step(action), b = twin.step(action);
+      if (copy) {
+        const Transition c = copy->step(action);
+        CHECK(c.observation == a.observation);
+        CHECK(c.result.events == a.result.events);
+      }
       if (t < 8) {
         CHECK(a.observation == b.observation);
         CHECK(a.result.reward == b.result.reward);
@@ -425,6 +429,11 @@ TEST_CASE("Scripted events happen at their quarter, on top of the random process
   CHECK(signed_then_failed > 30);  // most seeds held the partnership until the scripted failure ended it
 }
 
+// Random play through a VectorEnv, hashed (FNV-1a over every observation, reward, flag and action
+// mask): the same program as `bench/env_throughput --fixed STEPS SCENARIO VIEW`, whose fingerprints
+// docs/benchmarks.md lists. The env keeps much of its state incrementally (masks, observation
+// blocks, the neighbours heard, shock quarters) for speed; any change of a trajectory's bits shows
+// here. A deliberate change of the model changes these values and docs/results.md with them.
 TEST_CASE("Random play gives the pinned trajectories bit for bit", "[market]") {
   struct Pinned {
     const char* scenario;
@@ -438,6 +447,7 @@ TEST_CASE("Random play gives the pinned trajectories bit for bit", "[market]") {
       {"asia-pacific", ActionView::kBox, 0x3791347d0b7a8dbdULL},
       {"world", ActionView::kDiscrete, 0x71337ff295ffb4b6ULL},
       {"stress-regulatory-crackdown", ActionView::kMultiDiscrete, 0x7d447e11fec79306ULL},
+      {"stress-asian-crisis", ActionView::kDiscrete, 0x03dffb37271e5879ULL},  // scripted events (since d512032)
   };
   for (const Pinned& c : cases) {
     const MarketEnv prototype(scenario_spec(c.scenario), c.view);

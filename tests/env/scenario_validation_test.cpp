@@ -200,6 +200,13 @@ TEST_CASE("Scripted events refer to defined regions and partners, within the hor
         std::vector<std::string>{"bad.yaml:21:9: events: expected a list of events, got a mapping"});
 }
 
+TEST_CASE("A generated partner may not take an explicit partner's id", "[scenario]") {
+  // KOR has no explicit partner, so partner_generation makes a KOR-P1: the id of an explicit one here.
+  const auto errors = errors_of(kValid + "  - {id: KOR-P1, region: JPN}\npartner_generation: {per_region: 1}\n");
+  CHECK(errors == std::vector<std::string>{"bad.yaml:22:21: partner_generation: generated partner \"KOR-P1\" has "
+                                           "the id of partners[1]; rename that one"});
+}
+
 TEST_CASE("Every shipped scenario is valid", "[scenario]") {
   for (const char* name :
        {"asia-pacific", "world", "tiny", "stress-regulatory-crackdown", "stress-currency-crisis", "stress-asian-crisis",
