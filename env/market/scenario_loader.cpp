@@ -114,7 +114,10 @@ ScriptedEvent read_event(const YAML::Node& node, const std::string& path, EventM
   };
   in.integer("quarter", e.quarter, 0, 999, Need::kRequired);
   marks.quarter = mark_of("quarter");
-  const int kind = in.choice("kind", {"shock", "partner_failure", "devaluation"}, Need::kRequired);
+  const int kind = in.choice("kind",
+                             {to_string(ScriptedKind::kShock), to_string(ScriptedKind::kPartnerFailure),
+                              to_string(ScriptedKind::kDevaluation)},
+                             Need::kRequired);
   if (kind < 0) {
     for (const char* key : {"region", "partner", "quarters", "percent"}) in.child(key);  // reported as the kind
     return e;
