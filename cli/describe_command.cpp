@@ -76,7 +76,9 @@ class DescribeCommand final : public Command {
           case ScriptedKind::kShock:
             std::printf("%s, %d quarters\n", e.region.c_str(), e.quarters > 0 ? e.quarters : s.model.shock_duration);
             break;
-          case ScriptedKind::kDevaluation: std::printf("%s, −%g %% against the US$\n", e.region.c_str(), e.percent); break;
+          case ScriptedKind::kDevaluation:
+            std::printf("%s, −%g %% against the US$\n", e.region.c_str(), e.percent);
+            break;
           case ScriptedKind::kPartnerFailure: std::printf("%s\n", e.partner.c_str()); break;
         }
       }

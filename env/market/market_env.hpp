@@ -210,8 +210,8 @@ class MarketEnv final : public Env {
   std::vector<std::int32_t> shock_event_;
   std::vector<std::int32_t> failure_quarter_;  // quarter each partner fails
   std::int32_t next_failure_ = 0;              // the earliest failure quarter of a partner still alive
-  std::size_t next_change_ = 0;            // the next of the spec's scripted changes to apply
-  std::int32_t next_change_quarter_ = 0;  // its quarter (MarketSpec::kNever when none is left)
+  std::size_t next_change_ = 0;                // the next of the spec's scripted changes to apply
+  std::int32_t next_change_quarter_ = 0;       // its quarter (MarketSpec::kNever when none is left)
   std::vector<double> fx_log_;
   std::vector<std::uint8_t> researched_;
   std::vector<std::uint32_t> researched_list_;  // the regions researched this quarter

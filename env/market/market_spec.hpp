@@ -82,10 +82,10 @@ class MarketSpec {
   // The scenario's scripted events (scenario.hpp). Shocks and devaluations, ordered by quarter:
   struct ScriptedChange {
     int quarter;
-    ScriptedKind kind;       // kShock or kDevaluation
+    ScriptedKind kind;  // kShock or kDevaluation
     std::uint32_t region;
-    int quarters;            // shock: how long it lasts
-    double log_fx_change;    // devaluation: ln(1 − percent/100)
+    int quarters;          // shock: how long it lasts
+    double log_fx_change;  // devaluation: ln(1 − percent/100)
   };
   std::span<const ScriptedChange> scripted_changes() const { return scripted_changes_; }
   // Partner failures: the earliest quarter partner j is scripted to fail in (kNever if none).

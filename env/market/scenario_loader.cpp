@@ -102,8 +102,7 @@ struct EventMarks {
   SourceMark quarter, region, partner;
 };
 
-ScriptedEvent read_event(const YAML::Node& node, const std::string& path, EventMarks& marks,
-                         Diagnostics& diagnostics) {
+ScriptedEvent read_event(const YAML::Node& node, const std::string& path, EventMarks& marks, Diagnostics& diagnostics) {
   ScriptedEvent e;
   e.mark = to_mark(node.Mark());
   MapReader in(node, path, diagnostics);
@@ -143,9 +142,9 @@ ScriptedEvent read_event(const YAML::Node& node, const std::string& path, EventM
     const SourceMark m = mark_of(key);
     diagnostics.add(m.line, m.column, in.path(key),
                     std::string("not used by a ") + to_string(e.kind) + " event (" +
-                        (e.kind == ScriptedKind::kShock            ? "it takes quarter, region, quarters"
-                         : e.kind == ScriptedKind::kDevaluation    ? "it takes quarter, region, percent"
-                                                                   : "it takes quarter, partner") +
+                        (e.kind == ScriptedKind::kShock         ? "it takes quarter, region, quarters"
+                         : e.kind == ScriptedKind::kDevaluation ? "it takes quarter, region, percent"
+                                                                : "it takes quarter, partner") +
                         ")");
   }
   return e;
@@ -247,8 +246,7 @@ void read_model(const YAML::Node& node, Diagnostics& diagnostics, ModelParams& m
 
 // Ids must be unique within their list; reports the second occurrence.
 template <typename Items, typename GetId, typename GetMark>
-void check_unique(const Items& items, const std::string& list, GetId id_of, GetMark mark_of,
-                  Diagnostics& diagnostics) {
+void check_unique(const Items& items, const std::string& list, GetId id_of, GetMark mark_of, Diagnostics& diagnostics) {
   std::map<std::string, std::size_t> first;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const std::string& id = id_of(items[i]);
@@ -415,7 +413,8 @@ Scenario load_scenario_document(const YAML::Node& root, const std::string& sourc
         s.regions, "regions", [](const RegionSpec& r) -> const std::string& { return r.country.id; },
         [&](std::size_t i) { return region_marks[i]; }, diagnostics);
     check_unique(
-        std::span<const PartnerSpec>(s.partners).first(explicit_partners), "partners", [](const PartnerSpec& p) -> const std::string& { return p.id; },
+        std::span<const PartnerSpec>(s.partners).first(explicit_partners), "partners",
+        [](const PartnerSpec& p) -> const std::string& { return p.id; },
         [&](std::size_t i) { return s.partners[i].mark; }, diagnostics);
     std::map<std::string, std::size_t> region_index, partner_index;
     for (std::size_t i = 0; i < s.regions.size(); ++i) region_index.emplace(s.regions[i].country.id, i);

@@ -371,7 +371,8 @@ void MapReader::numbers(const std::string& key, std::vector<double>& out, double
   }
   if (size > 0 && value.size() != size) {
     diagnostics_.add(value.Mark(), path(key),
-                     "expected " + std::to_string(size) + (size == 1 ? " number" : " numbers") + ", got " + std::to_string(value.size()));
+                     "expected " + std::to_string(size) + (size == 1 ? " number" : " numbers") + ", got " +
+                         std::to_string(value.size()));
     return;
   }
   std::vector<double> result;
