@@ -112,6 +112,20 @@ TEST_CASE("The exact plan is optimal for tiny.yaml: no baseline does better", "[
     CHECK(discounted <= best.discounted_return + 1e-9);
   }
   CHECK_THROWS_AS(exhaustive_entry_plan(test::scenario_spec("asia-pacific")->scenario(), 0), std::invalid_argument);
+  // A scripted devaluation moves an exchange rate, which the bound needs fixed; shocks keep it valid.
+  Scenario devalued = tiny;
+  const auto scripted = [&](ScriptedKind kind, const char* region) {
+    ScriptedEvent e;
+    e.quarter = 4;
+    e.kind = kind;
+    e.region = region;
+    e.percent = 30;
+    devalued.events.push_back(e);
+  };
+  scripted(ScriptedKind::kShock, "MYS");
+  CHECK(exact_search_obstacles(devalued, 0).empty());
+  scripted(ScriptedKind::kDevaluation, "THA");
+  CHECK(exact_search_obstacles(devalued, 0) == "exchange rates must be fixed (no scripted devaluation)");
 }
 
 TEST_CASE("The branch and bound finds what plain enumeration finds, with strong cross-country influence",
