@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <span>
@@ -117,8 +118,9 @@ ScriptedEvent read_event(const YAML::Node& node, const std::string& path, EventM
                              {to_string(ScriptedKind::kShock), to_string(ScriptedKind::kPartnerFailure),
                               to_string(ScriptedKind::kDevaluation)},
                              Need::kRequired);
+  static constexpr const char* kKindKeys[] = {"region", "partner", "quarters", "percent"};
   if (kind < 0) {
-    for (const char* key : {"region", "partner", "quarters", "percent"}) in.child(key);  // reported as the kind
+    for (const char* key : kKindKeys) in.child(key);  // reported as the kind
     return e;
   }
   e.kind = static_cast<ScriptedKind>(kind);
@@ -133,19 +135,15 @@ ScriptedEvent read_event(const YAML::Node& node, const std::string& path, EventM
   if (e.kind == ScriptedKind::kShock) in.integer("quarters", e.quarters, 1, 400);
   if (e.kind == ScriptedKind::kDevaluation) in.number("percent", e.percent, 0.1, 99, Need::kRequired);
   // A key that belongs to another kind of event is a mistake worth naming as such.
-  const std::pair<const char*, bool> keys[] = {{"region", on_region},
-                                               {"partner", !on_region},
-                                               {"quarters", e.kind == ScriptedKind::kShock},
-                                               {"percent", e.kind == ScriptedKind::kDevaluation}};
-  for (const auto& [key, used] : keys) {
-    if (used || !in.has(key)) continue;
-    const SourceMark m = mark_of(key);
-    diagnostics.add(m.line, m.column, in.path(key),
-                    std::string("not used by a ") + to_string(e.kind) + " event (" +
-                        (e.kind == ScriptedKind::kShock         ? "it takes quarter, region, quarters"
-                         : e.kind == ScriptedKind::kDevaluation ? "it takes quarter, region, percent"
-                                                                : "it takes quarter, partner") +
-                        ")");
+  const bool uses[] = {on_region, !on_region, e.kind == ScriptedKind::kShock, e.kind == ScriptedKind::kDevaluation};
+  std::string takes = "quarter";
+  for (std::size_t i = 0; i < std::size(kKindKeys); ++i)
+    if (uses[i]) takes.append(", ").append(kKindKeys[i]);
+  for (std::size_t i = 0; i < std::size(kKindKeys); ++i) {
+    if (uses[i] || !in.has(kKindKeys[i])) continue;
+    const SourceMark m = mark_of(kKindKeys[i]);
+    diagnostics.add(m.line, m.column, in.path(kKindKeys[i]),
+                    std::string("not used by a ") + to_string(e.kind) + " event (it takes " + takes + ")");
   }
   return e;
 }
