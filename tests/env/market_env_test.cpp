@@ -393,7 +393,7 @@ TEST_CASE("Scripted events happen at their quarter, on top of the random process
   };
   const std::size_t tha = region("THA"), tha_p1 = partner("THA-P1");
   const auto sign_tha_p1 = static_cast<std::int32_t>(1 + 6 * spec->region_count() + tha_p1);
-  int signed_then_failed = 0;
+  int held_into_quarter_8 = 0;
   // The same two envs for every seed: a reset must rewind the events.
   MarketEnv scripted(spec, ActionView::kDiscrete), twin(plain_spec, ActionView::kDiscrete);
   for (std::uint64_t seed = 0; seed < 40; ++seed) {
@@ -423,10 +423,10 @@ TEST_CASE("Scripted events happen at their quarter, on top of the random process
         CHECK(scripted.partner_failed(tha_p1));
         CHECK(scripted.mode(tha) != Mode::kPartner);
       }
-      if (t == 8 && scripted.mode(tha) == Mode::kPartner && !scripted.partner_failed(tha_p1)) ++signed_then_failed;
+      if (t == 8 && scripted.mode(tha) == Mode::kPartner && !scripted.partner_failed(tha_p1)) ++held_into_quarter_8;
     }
   }
-  CHECK(signed_then_failed > 30);  // most seeds held the partnership until the scripted failure ended it
+  CHECK(held_into_quarter_8 > 30);  // most seeds held the partnership until the scripted failure ended it
 }
 
 // Random play through a VectorEnv, hashed (FNV-1a over every observation, reward, flag and action
