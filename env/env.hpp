@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "env/entity_layout.hpp"
 #include "env/spaces.hpp"
 
 namespace expanse {
@@ -63,6 +64,9 @@ class Env {
   virtual void action_mask(std::span<std::uint8_t> mask) const;
   // A deep copy of the complete state, RNG included: stepping both gives identical results.
   virtual std::unique_ptr<Env> clone() const = 0;
+  // How the observation and the action outputs split into entities (regions), for entity networks;
+  // empty (entities = 0) for envs without entities.
+  virtual EntityLayout entity_layout() const { return {}; }
 
   std::size_t observation_size() const { return observation_space().low.size(); }
   std::vector<float> reset(std::uint64_t seed);

@@ -82,6 +82,8 @@ struct Field {
   int* integer = nullptr;
   bool* flag = nullptr;
   std::vector<int>* layers = nullptr;
+  std::string* text = nullptr;  // one of `choices`
+  std::vector<std::string> choices = {};
   double lo = 0, hi = 0;
   bool no_layers_ok = false;  // `hidden: []` is allowed (a linear network)
 };
@@ -167,6 +169,13 @@ std::vector<Field> fields_of(AgentConfig& c) {
       break;
     }
   }
+  NetworkConfig* net = c.algorithm == Algorithm::kDqn   ? &c.dqn.net
+                       : c.algorithm == Algorithm::kPpo ? &c.ppo.net
+                       : c.algorithm == Algorithm::kSac ? &c.sac.net
+                                                        : nullptr;
+  if (net)
+    add({{.key = "network", .text = &net->network, .choices = {"mlp", "entity"}},
+         {.key = "entity_width", .integer = &net->entity_width, .lo = 1, .hi = 4096}});
   return f;
 }
 
@@ -193,6 +202,10 @@ void read_agent_config(const YAML::Node& node, const std::string& path, Diagnost
     if (f.real) map.number(f.key, *f.real, f.lo, f.hi);
     if (f.integer) map.integer(f.key, *f.integer, static_cast<int>(f.lo), static_cast<int>(f.hi));
     if (f.flag) map.flag(f.key, *f.flag);
+    if (f.text) {
+      const int index = map.choice(f.key, f.choices);
+      if (index >= 0) *f.text = f.choices[static_cast<std::size_t>(index)];
+    }
     if (f.layers && map.has(f.key)) {
       std::vector<double> sizes;
       map.numbers(f.key, sizes, 1, 65'536, 0);
@@ -230,6 +243,7 @@ std::string agent_config_yaml(const AgentConfig& config) {
     if (f.real) out << *f.real;
     if (f.integer) out << *f.integer;
     if (f.flag) out << (*f.flag ? "true" : "false");
+    if (f.text) out << *f.text;
     if (f.layers) {
       out << "[";
       for (std::size_t i = 0; i < f.layers->size(); ++i) out << (i ? ", " : "") << (*f.layers)[i];

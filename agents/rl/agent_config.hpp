@@ -15,6 +15,14 @@ class Diagnostics;
 namespace expanse::agents {
 
 enum class Algorithm { kDqn, kPpo, kSac, kCem };
+
+// The shape of an algorithm's networks: the flat MLP of `hidden`, or the entity network
+// (agents/rl/entity_net.hpp, market scenarios only) of width `entity_width`.
+struct NetworkConfig {
+  std::string network = "mlp";  // "mlp" or "entity"
+  int entity_width = 64;
+  bool entity() const { return network == "entity"; }
+};
 const char* to_string(Algorithm algorithm);
 // "dqn", "ppo", "sac", "cem"; throws std::invalid_argument otherwise.
 Algorithm parse_algorithm(const std::string& text);
@@ -40,6 +48,7 @@ struct DqnConfig {
   bool huber_loss = false;        // dqn.py uses the mean squared error
   double max_grad_norm = 0.0;     // 0 = no clipping, as dqn.py
   std::vector<int> hidden = {120, 84};
+  NetworkConfig net;
 };
 
 // cleanrl/ppo.py (discrete actions) and ppo_continuous_action.py (Box actions)
@@ -60,6 +69,7 @@ struct PpoConfig {
   double max_grad_norm = 0.5;
   double target_kl = 0.0;  // 0 = none, as CleanRL's default
   std::vector<int> hidden = {64, 64};
+  NetworkConfig net;
 };
 PpoConfig ppo_continuous_defaults();
 
@@ -80,6 +90,7 @@ struct SacConfig {
   double target_entropy_scale = 0.89;  // discrete: target entropy = scale × log(actions)
   double adam_eps = 1e-8;
   std::vector<int> hidden = {256, 256};
+  NetworkConfig net;
 };
 SacConfig sac_discrete_defaults();
 

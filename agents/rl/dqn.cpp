@@ -17,13 +17,22 @@
 #include "agents/rl/distributions.hpp"
 #include "agents/rl/flat_adam.hpp"
 #include "agents/rl/learner.hpp"
-#include "agents/rl/mlp.hpp"
+#include "agents/rl/entity_net.hpp"
 #include "agents/rl/n_step_window.hpp"
 #include "agents/rl/replay_buffer.hpp"
 #include "agents/rl/schedule.hpp"
 
 namespace expanse::agents {
 namespace {
+
+// The Q network: its row is the branches' outputs (with the dueling state value first when there
+// are several), from a flat MLP or an entity network (`network: entity`).
+std::unique_ptr<Network> make_q_network(const DqnConfig& config, const Env& prototype, const ActionBranches& branches) {
+  const EntityLayout layout = prototype.entity_layout();
+  return make_network(config.net, config.hidden, branches.dueling() ? with_leading_global_output(layout) : layout,
+                      static_cast<int>(prototype.observation_size()), static_cast<int>(branches.width()),
+                      Activation::kRelu);
+}
 
 class Dqn final : public Learner {
  public:
@@ -33,12 +42,10 @@ class Dqn final : public Learner {
         obs_size_(prototype.observation_size()),
         branches_(shape_.nvec),
         total_steps_(total_steps),
-        q_(layer_widths(static_cast<int>(obs_size_), config.hidden, static_cast<int>(branches_.width())),
-           Activation::kRelu),
-        target_(layer_widths(static_cast<int>(obs_size_), config.hidden, static_cast<int>(branches_.width())),
-                Activation::kRelu),
-        q_params_(q_.parameter_count()),
-        target_params_(target_.parameter_count()),
+        q_(make_q_network(config, prototype, branches_)),
+        target_(make_q_network(config, prototype, branches_)),
+        q_params_(q_->parameter_count()),
+        target_params_(target_->parameter_count()),
         optimizer_(q_params_, config.learning_rate),
         replay_(replay_capacity(config.buffer_size, total_steps, config.num_envs), obs_size_, branches_.count(), 0,
                 mask_size(prototype.action_space())) {
@@ -50,9 +57,9 @@ class Dqn final : public Learner {
     if (config_.n_step > 1)
       pending_.assign(static_cast<std::size_t>(config_.num_envs),
                       NStepWindow(static_cast<std::size_t>(config_.n_step), obs_size_, branches_.count(), config_.gamma));
-    q_.bind(q_params_, 0);
-    target_.bind(target_params_, 0);
-    q_.init_uniform_fan_in(init_rng);
+    q_->bind(q_params_, 0);
+    target_->bind(target_params_, 0);
+    q_->init_uniform_fan_in(init_rng);
     torch::NoGradGuard no_grad;
     target_params_.values.copy_(q_params_.values);
   }
@@ -69,7 +76,7 @@ class Dqn final : public Learner {
     const std::size_t D = branches_.count(), A = branches_.total();
     observations_.assign(ctx.buffers.observations.begin(), ctx.buffers.observations.end());
     chosen_.resize(E * D);
-    q_.forward_fast(observations_.data(), static_cast<int>(E), q_out_);
+    q_->forward_fast(observations_.data(), static_cast<int>(E), q_out_);
     const float* q = branches_.q_values(q_out_.data(), E, q_now_);
     for (std::size_t i = 0; i < E; ++i)
       for (std::size_t d = 0; d < D; ++d) {
@@ -172,7 +179,7 @@ class Dqn final : public Learner {
 
   void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
            std::span<float>) override {
-    q_.forward_fast(observation.data(), 1, q_out_);
+    q_->forward_fast(observation.data(), 1, q_out_);
     const float* q = branches_.q_values(q_out_.data(), 1, q_now_);
     for (std::size_t d = 0; d < branches_.count(); ++d)
       indices[d] = argmax_valid(q + branches_.offset(d), mask.empty() ? nullptr : mask.data() + branches_.offset(d),
@@ -198,14 +205,14 @@ class Dqn final : public Learner {
     const std::size_t A = branches_.total(), D = branches_.count(), W = branches_.width();
     replay_.sample(B, ctx.rng, batch_);
     const std::size_t M = batch_.next_masks.size() / B;
-    target_.forward_fast(batch_.next_observations.data(), static_cast<int>(B), target_out_);
+    target_->forward_fast(batch_.next_observations.data(), static_cast<int>(B), target_out_);
     const float* target_q = branches_.q_values(target_out_.data(), B, target_q_);
     const float* online_next_q = nullptr;
     if (config_.double_dqn) {
-      q_.forward_fast(batch_.next_observations.data(), static_cast<int>(B), q_out_);
+      q_->forward_fast(batch_.next_observations.data(), static_cast<int>(B), q_out_);
       online_next_q = branches_.q_values(q_out_.data(), B, q_next_);
     }
-    const float* q = branches_.q_values(q_.forward_trace(batch_.observations.data(), static_cast<int>(B), trace_).data(),
+    const float* q = branches_.q_values(q_->forward_trace(batch_.observations.data(), static_cast<int>(B), trace_).data(),
                                         B, q_now_);
     grad_out_.assign(B * W, 0.0f);
     double loss = 0, q_sum = 0;
@@ -241,7 +248,7 @@ class Dqn final : public Learner {
     loss /= static_cast<double>(B * D);
     check_finite(loss, "losses/td_loss", ctx.global_step);
     optimizer_.zero_grad();
-    q_.backward(batch_.observations.data(), static_cast<int>(B), trace_, grad_out_.data());
+    q_->backward(batch_.observations.data(), static_cast<int>(B), trace_, grad_out_.data());
     if (config_.max_grad_norm > 0) optimizer_.clip_grad_norm(config_.max_grad_norm);
     optimizer_.step();
     if (log) ctx.metrics->losses(ctx.global_step, {loss, q_sum / static_cast<double>(B * D)});
@@ -252,7 +259,7 @@ class Dqn final : public Learner {
   std::size_t obs_size_;
   ActionBranches branches_;  // one for a Discrete space
   std::int64_t total_steps_;
-  Mlp q_, target_;
+  std::unique_ptr<Network> q_, target_;
   FlatParameters q_params_, target_params_;
   FlatAdam optimizer_;
   ReplayBuffer replay_;
@@ -263,7 +270,7 @@ class Dqn final : public Learner {
   std::vector<NStepWindow> pending_;       // per env, when n_step > 1
   std::vector<float> bootstrap_discount_;  // γ^k for a transition of k rewards
   std::vector<float> q_now_, q_next_, target_q_;  // Q values computed from the outputs (dueling)
-  Mlp::Trace trace_;
+  Network::Trace trace_;
   std::vector<std::uint8_t> all_valid_;
 };
 

@@ -6,9 +6,6 @@
 
 namespace expanse::agents {
 
-FlatParameters::FlatParameters(std::int64_t count)
-    : values(torch::zeros({count})), grads(torch::zeros({count})) {}
-
 Mlp::Mlp(std::vector<int> widths, Activation activation) : widths_(std::move(widths)), activation_(activation) {
   if (widths_.size() < 2) throw std::invalid_argument("an MLP needs an input and an output width");
 }

@@ -3,7 +3,8 @@
 // value loss, GAE, per-minibatch advantage normalisation, entropy bonus, learning-rate annealing,
 // optional early stop on approximate KL. Discrete and MultiDiscrete actions use (masked)
 // categoricals; Box actions a diagonal Gaussian with a state-independent log-std, clipped to the
-// bounds on the way to the env.
+// bounds on the way to the env. Actor and critic are flat MLPs or, with `network: entity`, entity
+// networks (entity_net.hpp; the critic reads the pooled context).
 #include <algorithm>
 #include <cmath>
 
@@ -11,7 +12,7 @@
 #include "agents/rl/flat_adam.hpp"
 #include "agents/rl/learner.hpp"
 #include "agents/rl/losses.hpp"
-#include "agents/rl/mlp.hpp"
+#include "agents/rl/entity_net.hpp"
 #include "agents/rl/rollout_buffer.hpp"
 
 namespace expanse::agents {
@@ -25,19 +26,21 @@ class Ppo final : public Learner {
         obs_size_(prototype.observation_size()),
         mask_size_(mask_size(prototype.action_space())),
         outputs_(shape_.box ? static_cast<int>(shape_.value_size()) : shape_.total_choices()),
-        actor_(layer_widths(static_cast<int>(obs_size_), config.hidden, outputs_), Activation::kTanh),
-        critic_(layer_widths(static_cast<int>(obs_size_), config.hidden, 1), Activation::kTanh),
+        actor_(make_network(config.net, config.hidden, prototype.entity_layout(), static_cast<int>(obs_size_), outputs_,
+                            Activation::kTanh)),
+        critic_(make_network(config.net, config.hidden, value_layout(prototype.entity_layout()),
+                             static_cast<int>(obs_size_), 1, Activation::kTanh)),
         // CleanRL's actor_logstd (Box actions): free parameters after the two networks, zero at the start.
-        log_std_offset_(actor_.parameter_count() + critic_.parameter_count()),
+        log_std_offset_(actor_->parameter_count() + critic_->parameter_count()),
         params_(log_std_offset_ + (shape_.box ? outputs_ : 0)),
         optimizer_(params_, config.learning_rate, 1e-5),
         rollout_(config.num_steps, config.num_envs, obs_size_, shape_.index_size(), shape_.value_size(), mask_size_),
         batch_size_(static_cast<std::int64_t>(config.num_envs) * config.num_steps),
         iterations_(std::max<std::int64_t>(1, total_steps / batch_size_)) {
-    actor_.bind(params_, 0);
-    critic_.bind(params_, actor_.parameter_count());
-    actor_.init_orthogonal(0.01, init_rng);
-    critic_.init_orthogonal(1.0, init_rng);
+    actor_->bind(params_, 0);
+    critic_->bind(params_, actor_->parameter_count());
+    actor_->init_orthogonal(0.01, init_rng);
+    critic_->init_orthogonal(1.0, init_rng);
     next_done_.assign(static_cast<std::size_t>(config.num_envs), 0.f);
   }
 
@@ -75,7 +78,7 @@ class Ppo final : public Learner {
 
   void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
            std::span<float> values) override {
-    actor_.forward_fast(observation.data(), 1, actor_out_);
+    actor_->forward_fast(observation.data(), 1, actor_out_);
     if (shape_.box) {
       for (std::size_t d = 0; d < values.size(); ++d) values[d] = std::clamp(actor_out_[d], shape_.low[d], shape_.high[d]);
       return;
@@ -125,8 +128,8 @@ class Ppo final : public Learner {
                 rollout_.masks.begin() + static_cast<std::ptrdiff_t>(row * mask_size_));
       std::copy(next_done_.begin(), next_done_.end(), rollout_.dones.begin() + static_cast<std::ptrdiff_t>(row));
       const float* obs = ctx.buffers.observations.data();
-      critic_.forward_fast(obs, static_cast<int>(E), value_out_);
-      actor_.forward_fast(obs, static_cast<int>(E), actor_out_);
+      critic_->forward_fast(obs, static_cast<int>(E), value_out_);
+      actor_->forward_fast(obs, static_cast<int>(E), actor_out_);
       for (std::size_t e = 0; e < static_cast<std::size_t>(E); ++e) {
         rollout_.values[row + e] = value_out_[e];
         const float* out = actor_out_.data() + e * static_cast<std::size_t>(outputs_);
@@ -161,7 +164,7 @@ class Ppo final : public Learner {
       }
       ctx.after_step();
     }
-    critic_.forward_fast(ctx.buffers.observations.data(), static_cast<int>(E), value_out_);
+    critic_->forward_fast(ctx.buffers.observations.data(), static_cast<int>(E), value_out_);
     next_values_.assign(value_out_.begin(), value_out_.begin() + E);
     rollout_.compute_gae(next_values_, next_done_, config_.gamma, config_.gae_lambda);
   }
@@ -200,8 +203,8 @@ class Ppo final : public Learner {
           mb_returns_[k] = rollout_.returns[r];
           mb_old_values_[k] = rollout_.values[r];
         }
-        const std::vector<float>& out = actor_.forward_trace(mb_obs_.data(), rows, actor_trace_);
-        const std::vector<float>& new_values = critic_.forward_trace(mb_obs_.data(), rows, critic_trace_);
+        const std::vector<float>& out = actor_->forward_trace(mb_obs_.data(), rows, actor_trace_);
+        const std::vector<float>& new_values = critic_->forward_trace(mb_obs_.data(), rows, critic_trace_);
         double entropy_sum = 0;
         for (std::size_t k = 0; k < B; ++k) {
           const PolicyTerms terms = policy_terms(out.data() + k * O, rows_of[k], 0, 0, nullptr);
@@ -221,8 +224,8 @@ class Ppo final : public Learner {
         for (std::size_t k = 0; k < B; ++k)
           policy_terms(out.data() + k * O, rows_of[k], grad_log_prob_[k], w_entropy, actor_grad_out_.data() + k * O);
         for (std::size_t k = 0; k < B; ++k) value_grad_out_[k] = static_cast<float>(config_.vf_coef * grad_value_[k]);
-        actor_.backward(mb_obs_.data(), rows, actor_trace_, actor_grad_out_.data());
-        critic_.backward(mb_obs_.data(), rows, critic_trace_, value_grad_out_.data());
+        actor_->backward(mb_obs_.data(), rows, actor_trace_, actor_grad_out_.data());
+        critic_->backward(mb_obs_.data(), rows, critic_trace_, value_grad_out_.data());
         optimizer_.clip_grad_norm(config_.max_grad_norm);
         optimizer_.step();
 
@@ -261,7 +264,7 @@ class Ppo final : public Learner {
   ActionShape shape_;
   std::size_t obs_size_, mask_size_;
   int outputs_;
-  Mlp actor_, critic_;
+  std::unique_ptr<Network> actor_, critic_;
   std::int64_t log_std_offset_;
   FlatParameters params_;
   FlatAdam optimizer_;
@@ -276,7 +279,7 @@ class Ppo final : public Learner {
   std::vector<std::size_t> permutation_;
   std::vector<float> mb_obs_, mb_advantages_, mb_returns_, mb_old_values_, actor_grad_out_, value_grad_out_;
   std::vector<double> log_ratio_, grad_log_prob_, grad_value_;
-  Mlp::Trace actor_trace_, critic_trace_;
+  Network::Trace actor_trace_, critic_trace_;
 };
 
 }  // namespace

@@ -6,7 +6,8 @@
 //
 // Discrete action spaces get the discrete variant of sac_atari.py (Christodoulou 2019).
 // It keeps one Q value per action, takes expectations over the policy instead of a sampled action,
-// and masks invalid actions. Its updates go through LibTorch autograd.
+// and masks invalid actions. Its updates go through LibTorch autograd. With `network: entity` its
+// actor and critics are entity networks (entity_net.hpp).
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -31,14 +32,14 @@ class Sac final : public Learner {
         obs_size_(prototype.observation_size()),
         mask_size_(mask_size(prototype.action_space())),
         action_dims_(discrete_ ? shape_.nvec[0] : static_cast<int>(shape_.value_size())),
-        actor_(layer_widths(static_cast<int>(obs_size_), config.hidden, discrete_ ? action_dims_ : 2 * action_dims_),
-               Activation::kRelu),
-        q1_(q_widths(), Activation::kRelu),
-        q2_(q_widths(), Activation::kRelu),
-        q1_target_(q_widths(), Activation::kRelu),
-        q2_target_(q_widths(), Activation::kRelu),
-        actor_params_(actor_.parameter_count()),
-        q_params_(q1_.parameter_count() + q2_.parameter_count()),
+        actor_(make_network(checked_net(config.net), config.hidden, prototype.entity_layout(), static_cast<int>(obs_size_),
+                            discrete_ ? action_dims_ : 2 * action_dims_, Activation::kRelu)),
+        q1_(make_q_network(prototype)),
+        q2_(make_q_network(prototype)),
+        q1_target_(make_q_network(prototype)),
+        q2_target_(make_q_network(prototype)),
+        actor_params_(actor_->parameter_count()),
+        q_params_(q1_->parameter_count() + q2_->parameter_count()),
         q_target_params_(q_params_.values.numel()),
         log_alpha_params_(1),
         actor_optimizer_(actor_params_, config.policy_lr, config.adam_eps),
@@ -48,14 +49,14 @@ class Sac final : public Learner {
                 shape_.value_size(), mask_size_) {
     if (!shape_.box && shape_.nvec.size() != 1)
       throw std::invalid_argument("SAC takes Box actions or, in its discrete variant, a Discrete space (not MultiDiscrete)");
-    actor_.bind(actor_params_, 0);
-    q1_.bind(q_params_, 0);
-    q2_.bind(q_params_, q1_.parameter_count());
-    q1_target_.bind(q_target_params_, 0);
-    q2_target_.bind(q_target_params_, q1_.parameter_count());
-    actor_.init_uniform_fan_in(init_rng);
-    q1_.init_uniform_fan_in(init_rng);
-    q2_.init_uniform_fan_in(init_rng);
+    actor_->bind(actor_params_, 0);
+    q1_->bind(q_params_, 0);
+    q2_->bind(q_params_, q1_->parameter_count());
+    q1_target_->bind(q_target_params_, 0);
+    q2_target_->bind(q_target_params_, q1_->parameter_count());
+    actor_->init_uniform_fan_in(init_rng);
+    q1_->init_uniform_fan_in(init_rng);
+    q2_->init_uniform_fan_in(init_rng);
     torch::NoGradGuard no_grad;
     q_target_params_.values.copy_(q_params_.values);
     // log α starts at 0 (the pool is zeroed): CleanRL starts the tuned temperature at α = 1.
@@ -89,7 +90,7 @@ class Sac final : public Learner {
       sample_categorical(pi.probs(), ctx.rng, std::span<std::int64_t>(&a, 1));
       index_[0] = static_cast<std::int32_t>(a);
     } else {
-      actor_.forward_fast(observation_.data(), 1, actor_out_);
+      actor_->forward_fast(observation_.data(), 1, actor_out_);
       sample_tanh_gaussian(actor_out_.data(), 1, action_dims_, action_scale_.data(), action_bias_.data(), ctx.rng,
                            pi_sample_);
       std::copy_n(pi_sample_.action.begin(), action_dims_, value_.begin());
@@ -152,7 +153,7 @@ class Sac final : public Learner {
   void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
            std::span<float> values) override {
     if (!discrete_) {
-      actor_.forward_fast(observation.data(), 1, actor_out_);
+      actor_->forward_fast(observation.data(), 1, actor_out_);
       tanh_gaussian_mean_action(actor_out_.data(), action_dims_, action_scale_.data(), action_bias_.data(), values.data());
       return;
     }
@@ -165,13 +166,21 @@ class Sac final : public Learner {
   }
 
  private:
-  std::vector<int> q_widths() const {
+  // The entity network takes the discrete variant only: the continuous critic reads the action
+  // beside the observation, which has no place in the regions' blocks.
+  NetworkConfig checked_net(const NetworkConfig& net) const {
+    if (net.entity() && !discrete_)
+      throw std::invalid_argument("SAC with network: entity takes the discrete variant (view: discrete)");
+    return net;
+  }
+  std::unique_ptr<Network> make_q_network(const Env& prototype) const {
     const int in = static_cast<int>(obs_size_) + (discrete_ ? 0 : action_dims_);
-    return layer_widths(in, config_.hidden, discrete_ ? action_dims_ : 1);
+    return make_network(config_.net, config_.hidden, prototype.entity_layout(), in, discrete_ ? action_dims_ : 1,
+                        Activation::kRelu);
   }
 
   torch::Tensor policy_logits(const torch::Tensor& obs, const torch::Tensor& mask) const {
-    return masked_logits(actor_.forward(obs), mask);
+    return masked_logits(actor_->forward(obs), mask);
   }
 
   void random_action(RunContext& ctx) {
@@ -245,20 +254,20 @@ class Sac final : public Learner {
     const auto rows = static_cast<std::size_t>(B);
     replay_.sample(rows, ctx.rng, batch_);
     // The soft TD target, with a′ drawn from the current actor at s′.
-    actor_.forward_fast(batch_.next_observations.data(), B, actor_out_);
+    actor_->forward_fast(batch_.next_observations.data(), B, actor_out_);
     sample_tanh_gaussian(actor_out_.data(), B, action_dims_, action_scale_.data(), action_bias_.data(), ctx.rng,
                          next_sample_);
     join(batch_.next_observations, next_sample_.action, q_in_);
-    q1_target_.forward_fast(q_in_.data(), B, q1_out_);
-    q2_target_.forward_fast(q_in_.data(), B, q2_out_);
+    q1_target_->forward_fast(q_in_.data(), B, q1_out_);
+    q2_target_->forward_fast(q_in_.data(), B, q2_out_);
     targets_.resize(rows);
     for (std::size_t i = 0; i < rows; ++i)
       targets_[i] = sac_target(batch_.rewards[i], 1 - batch_.terminated[i], config_.gamma, q1_out_[i], q2_out_[i],
                                alpha_, next_sample_.log_prob[i]);
     // The critics: each one's mean squared error against the target.
     join(batch_.observations, batch_.values, q_in_);
-    const std::vector<float>& q1 = q1_.forward_trace(q_in_.data(), B, q1_trace_);
-    const std::vector<float>& q2 = q2_.forward_trace(q_in_.data(), B, q2_trace_);
+    const std::vector<float>& q1 = q1_->forward_trace(q_in_.data(), B, q1_trace_);
+    const std::vector<float>& q2 = q2_->forward_trace(q_in_.data(), B, q2_trace_);
     grad_q1_.resize(rows);
     grad_q2_.resize(rows);
     last_ = {};
@@ -273,8 +282,8 @@ class Sac final : public Learner {
     }
     check_finite(last_.qf1_loss + last_.qf2_loss, "losses/qf_loss", ctx.global_step);
     q_optimizer_.zero_grad();
-    q1_.backward(q_in_.data(), B, q1_trace_, grad_q1_.data());
-    q2_.backward(q_in_.data(), B, q2_trace_, grad_q2_.data());
+    q1_->backward(q_in_.data(), B, q1_trace_, grad_q1_.data());
+    q2_->backward(q_in_.data(), B, q2_trace_, grad_q2_.data());
     q_optimizer_.step();
     // As many actor updates as steps since the last ones (TD3's delayed updates, compensated).
     if (step % config_.policy_frequency == 0)
@@ -289,11 +298,11 @@ class Sac final : public Learner {
     const int B = config_.batch_size, A = action_dims_;
     const auto rows = static_cast<std::size_t>(B);
     const std::size_t in = obs_size_ + static_cast<std::size_t>(A);
-    const std::vector<float>& out = actor_.forward_trace(batch_.observations.data(), B, actor_trace_);
+    const std::vector<float>& out = actor_->forward_trace(batch_.observations.data(), B, actor_trace_);
     sample_tanh_gaussian(out.data(), B, A, action_scale_.data(), action_bias_.data(), ctx.rng, pi_sample_);
     join(batch_.observations, pi_sample_.action, pi_in_);
-    const std::vector<float>& q1 = q1_.forward_trace(pi_in_.data(), B, q1_trace_);
-    const std::vector<float>& q2 = q2_.forward_trace(pi_in_.data(), B, q2_trace_);
+    const std::vector<float>& q1 = q1_->forward_trace(pi_in_.data(), B, q1_trace_);
+    const std::vector<float>& q2 = q2_->forward_trace(pi_in_.data(), B, q2_trace_);
     double loss = 0;
     for (std::size_t i = 0; i < rows; ++i) {
       loss += (alpha_ * pi_sample_.log_prob[i] - std::min(q1[i], q2[i])) / B;
@@ -304,8 +313,8 @@ class Sac final : public Learner {
     }
     last_.actor_loss = loss;
     check_finite(loss, "losses/actor_loss", ctx.global_step);
-    q1_.backward(pi_in_.data(), B, q1_trace_, grad_q1_.data(), &q1_input_grad_, false);
-    q2_.backward(pi_in_.data(), B, q2_trace_, grad_q2_.data(), &q2_input_grad_, false);
+    q1_->backward(pi_in_.data(), B, q1_trace_, grad_q1_.data(), &q1_input_grad_, false);
+    q2_->backward(pi_in_.data(), B, q2_trace_, grad_q2_.data(), &q2_input_grad_, false);
     grad_action_.resize(rows * static_cast<std::size_t>(A));
     for (std::size_t i = 0; i < rows; ++i)
       for (std::size_t d = 0; d < static_cast<std::size_t>(A); ++d)
@@ -314,10 +323,10 @@ class Sac final : public Learner {
     tanh_gaussian_gradient(pi_sample_, B, A, action_scale_.data(), grad_action_.data(), alpha_ / B,
                            actor_grad_out_.data());
     actor_optimizer_.zero_grad();
-    actor_.backward(batch_.observations.data(), B, actor_trace_, actor_grad_out_.data());
+    actor_->backward(batch_.observations.data(), B, actor_trace_, actor_grad_out_.data());
     actor_optimizer_.step();
     if (!config_.autotune) return;
-    actor_.forward_fast(batch_.observations.data(), B, actor_out_);
+    actor_->forward_fast(batch_.observations.data(), B, actor_out_);
     sample_tanh_gaussian(actor_out_.data(), B, A, action_scale_.data(), action_bias_.data(), ctx.rng, alpha_sample_);
     double expectation = 0;
     for (double log_prob : alpha_sample_.log_prob) expectation += (log_prob + target_entropy_) / B;
@@ -344,19 +353,19 @@ class Sac final : public Learner {
     {
       torch::NoGradGuard no_grad;
       const Categorical next_pi(policy_logits(next_obs_, next_mask));
-      next_q = sac_discrete_target(rewards_, not_terminated_, config_.gamma, q1_target_.forward(next_obs_),
-                                   q2_target_.forward(next_obs_), alpha_, next_pi.probs(), next_pi.log_probs);
+      next_q = sac_discrete_target(rewards_, not_terminated_, config_.gamma, q1_target_->forward(next_obs_),
+                                   q2_target_->forward(next_obs_), alpha_, next_pi.probs(), next_pi.log_probs);
     }
     const torch::Tensor actions = torch::from_blob(batch_.indices.data(), {B, 1}, torch::kInt64);
-    step_q(ctx, q1_.forward(obs_).gather(1, actions).view({-1}), q2_.forward(obs_).gather(1, actions).view({-1}),
+    step_q(ctx, q1_->forward(obs_).gather(1, actions).view({-1}), q2_->forward(obs_).gather(1, actions).view({-1}),
            next_q);
     // The replay stores the mask of the successor only; the acting state's own mask is not needed:
     // the actor's distribution there was masked when it acted, and here it learns from all logits.
-    const Categorical pi(actor_.forward(obs_));
+    const Categorical pi(actor_->forward(obs_));
     torch::Tensor min_q;
     {
       torch::NoGradGuard no_grad;
-      min_q = torch::min(q1_.forward(obs_), q2_.forward(obs_));
+      min_q = torch::min(q1_->forward(obs_), q2_->forward(obs_));
     }
     const torch::Tensor probs = pi.probs();
     const torch::Tensor actor_loss = (probs * (alpha_ * pi.log_probs - min_q)).mean();
@@ -379,7 +388,7 @@ class Sac final : public Learner {
   bool discrete_;
   std::size_t obs_size_, mask_size_;
   int action_dims_;
-  Mlp actor_, q1_, q2_, q1_target_, q2_target_;
+  std::unique_ptr<Network> actor_, q1_, q2_, q1_target_, q2_target_;
   FlatParameters actor_params_, q_params_, q_target_params_, log_alpha_params_;
   FlatAdam actor_optimizer_, q_optimizer_, alpha_optimizer_;
   ReplayBuffer replay_;
@@ -387,7 +396,7 @@ class Sac final : public Learner {
   std::vector<float> action_scale_, action_bias_;
   // The continuous update's scratch
   TanhGaussianSample pi_sample_, next_sample_, alpha_sample_;
-  Mlp::Trace actor_trace_, q1_trace_, q2_trace_;
+  Network::Trace actor_trace_, q1_trace_, q2_trace_;
   std::vector<float> actor_out_, q1_out_, q2_out_, q_in_, pi_in_, grad_q1_, grad_q2_, q1_input_grad_, q2_input_grad_,
       grad_action_, actor_grad_out_;
   std::vector<double> targets_;

@@ -192,6 +192,45 @@ std::string MarketEnv::name() const {
   return spec_->scenario().name + " (" + to_string(view_) + ")";
 }
 
+EntityLayout MarketEnv::entity_layout() const {
+  EntityLayout layout;
+  layout.global_count = kGlobalFeatures;
+  layout.block_offset = kGlobalFeatures;
+  layout.block_size = region_block_size();
+  layout.entities = R_;
+  auto add = [&](std::size_t entity, int slot) {
+    layout.output_entity.push_back(static_cast<std::int32_t>(entity));
+    layout.output_slot.push_back(slot);
+  };
+  switch (view_) {
+    case ActionView::kDiscrete:
+      layout.entity_outputs = kRegionOpCount + kPartnerSlots;
+      layout.global_outputs = 1;
+      layout.output_entity.push_back(EntityLayout::kGlobal);  // hold
+      layout.output_slot.push_back(0);
+      for (std::size_t r = 0; r < R_; ++r)
+        for (int op = 0; op < kRegionOpCount; ++op) add(r, op);
+      for (std::size_t j = 0; j < P_; ++j) {
+        const std::size_t r = spec_->partner_region(j);
+        const auto& in_region = spec_->partners_in(r);
+        const auto rank = static_cast<int>(std::find(in_region.begin(), in_region.end(), j) - in_region.begin());
+        add(r, kRegionOpCount + std::min(rank, kPartnerSlots - 1));
+      }
+      break;
+    case ActionView::kMultiDiscrete:
+      layout.entity_outputs = kModeTargetCount + 4;
+      for (std::size_t r = 0; r < R_; ++r)
+        for (int c = 0; c < layout.entity_outputs; ++c) add(r, c);
+      break;
+    case ActionView::kBox:
+      layout.entity_outputs = 2;
+      for (std::size_t r = 0; r < R_; ++r)
+        for (int c = 0; c < 2; ++c) add(r, c);
+      break;
+  }
+  return layout;
+}
+
 void MarketEnv::build_spaces() {
   switch (view_) {
     case ActionView::kDiscrete:

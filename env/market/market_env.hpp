@@ -59,6 +59,12 @@ class MarketEnv final : public Env {
   StepResult step(const Action& action, std::span<float> observation) override;
   void action_mask(std::span<std::uint8_t> mask) const override;
   std::unique_ptr<Env> clone() const override { return std::make_unique<MarketEnv>(*this); }
+  // Regions are the entities: their observation blocks, and per view the outputs that act on them
+  // (Discrete: the region's six operations and its partners, by their order in the region, the
+  // later ones sharing the last of kPartnerSlots; MultiDiscrete: the region's two components; Box:
+  // its two values). Discrete's hold is the one global output.
+  EntityLayout entity_layout() const override;
+  static constexpr int kPartnerSlots = 3;
   using Env::action_mask;
   using Env::reset;
   using Env::step;

@@ -1,0 +1,67 @@
+#pragma once
+// A network that sees regions as entities (issue 24; docs/agents.md, "Entity networks"). Every
+// region's observation block goes through one shared encoder; the mean of the encodings is a
+// permutation-invariant context of the whole market; each region's head reads its own encoding
+// beside the context and the global values and scores that region's outputs; a global head reads
+// the context and the global values and scores what belongs to no region (Discrete's hold, a
+// critic's value, a dueling DQN's state value). The outputs are then placed where the env's action
+// space has them (EntityLayout). No parameter depends on the number of regions, so one network acts
+// in every scenario with the same blocks (the same products), and what it learns in one market it
+// knows in all.
+//
+//   block_r ─ encoder ─ e_r ─┬──────────────────────── region head([e_r, c, g]) ─ region r's outputs
+//                            └ mean over r ─ c ─┬─────────────────────────────────┘
+//   globals g ──────────────────────────────────┴───── global head([c, g]) ─ the global outputs
+//
+// The encoder is {block, width, width} with the activation after its first layer; the heads are
+// {inputs, width, outputs}. Trained by hand-written gradients like the MLP (backward), checked
+// against LibTorch's autograd of forward() by a test.
+#include "agents/rl/mlp.hpp"
+#include "env/entity_layout.hpp"
+
+namespace expanse::agents {
+
+class EntityNet final : public Network {
+ public:
+  // Outputs as `layout` places them (output_entity / output_slot).
+  EntityNet(const EntityLayout& layout, int width, Activation activation);
+
+  std::int64_t parameter_count() const override;
+  void bind(FlatParameters& pool, std::int64_t offset) override;
+  void init_orthogonal(double output_gain, Rng& rng) override;
+  void init_uniform_fan_in(Rng& rng) override;
+  torch::Tensor forward(const torch::Tensor& x) const override;
+  void forward_fast(const float* x, int rows, std::vector<float>& out) const override;
+  // trace.layers: the encoder's input, the context, the region heads' input, the global head's
+  // input, the output; trace.parts: the encoder's, the region head's and the global head's traces.
+  const std::vector<float>& forward_trace(const float* x, int rows, Trace& trace) const override;
+  // ∂loss/∂x is not computed (no algorithm feeds an entity network's input from another network).
+  void backward(const float* x, int rows, Trace& trace, const float* grad_output,
+                std::vector<float>* grad_input = nullptr, bool parameter_grads = true) const override;
+  int inputs() const override { return static_cast<int>(inputs_); }
+  int outputs() const override { return static_cast<int>(source_.size()); }
+
+ private:
+  // Runs the network on `rows` inputs, keeping its buffers in `buffers` and the parts' traces in
+  // `parts` (traced) or scratch (not); the output is buffers[kOutput].
+  void run(const float* x, int rows, std::vector<std::vector<float>>& buffers, std::vector<Trace>* parts) const;
+  enum Buffer : std::size_t { kEncoderInput, kContext, kRegionInput, kGlobalInput, kOutput, kBuffers };
+
+  EntityLayout layout_;
+  std::size_t inputs_, width_, region_outputs_, global_outputs_;
+  Mlp encoder_, region_head_, global_head_;
+  // Output i is source_[i] of a row's [R × region outputs, global outputs] scores.
+  std::vector<std::size_t> source_;
+  torch::Tensor source_index_;  // the same, for forward()
+  // Scratch: forward_fast's buffers and the parts' untraced outputs; backward's gradients.
+  mutable std::vector<std::vector<float>> fast_buffers_;
+  mutable std::vector<float> encoded_, region_scores_, global_scores_, all_scores_;
+  mutable std::vector<float> grad_encoded_, grad_region_scores_, grad_global_scores_, grad_head_input_;
+};
+
+// The layout of a network with one global output and nothing per region (a critic's value).
+EntityLayout value_layout(const EntityLayout& layout);
+// `layout` with one more global output placed before all others (a dueling DQN's state value).
+EntityLayout with_leading_global_output(const EntityLayout& layout);
+
+}  // namespace expanse::agents
