@@ -135,6 +135,7 @@ std::vector<Field> fields_of(AgentConfig& c) {
            {.key = "vf_coef", .real = &p.vf_coef, .lo = 0, .hi = 100},
            {.key = "max_grad_norm", .real = &p.max_grad_norm, .lo = 0, .hi = 1e9},
            {.key = "target_kl", .real = &p.target_kl, .lo = 0, .hi = 100},
+           {.key = "norm_reward", .flag = &p.norm_reward},
            {.key = "hidden", .layers = &p.hidden}});
       break;
     }

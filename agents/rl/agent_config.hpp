@@ -68,6 +68,7 @@ struct PpoConfig {
   double vf_coef = 0.5;
   double max_grad_norm = 0.5;
   double target_kl = 0.0;  // 0 = none, as CleanRL's default
+  bool norm_reward = false;  // not in ppo.py: rewards ÷ running std of the return (reward_scaler.hpp)
   std::vector<int> hidden = {64, 64};
   NetworkConfig net;
 };

@@ -1,21 +1,24 @@
 #pragma once
-// A network that sees regions as entities (issue 24; docs/agents.md, "Entity networks"). Every
-// region's observation block goes through one shared encoder; the mean of the encodings is a
+// A network that sees regions as entities (docs/agents.md, "Entity networks"), in the DeepSets
+// form (Zaheer et al. 2017) with the pooled context fed back to every region. Every region's
+// observation block goes through one shared encoder; the mean of the encodings is a
 // permutation-invariant context of the whole market; each region's head reads its own encoding
 // beside the context and the global values and scores that region's outputs; a global head reads
 // the context and the global values and scores what belongs to no region (Discrete's hold, a
 // critic's value, a dueling DQN's state value). The outputs are then placed where the env's action
 // space has them (EntityLayout). No parameter depends on the number of regions, so one network acts
-// in every scenario with the same blocks (the same products), and what it learns in one market it
-// knows in all.
+// in every scenario with the same blocks (the same products), and what it learns of one market
+// applies to all.
 //
-//   block_r ─ encoder ─ e_r ─┬──────────────────────── region head([e_r, c, g]) ─ region r's outputs
-//                            └ mean over r ─ c ─┬─────────────────────────────────┘
-//   globals g ──────────────────────────────────┴───── global head([c, g]) ─ the global outputs
+//   e_r = act(W_enc · block_r + b)                                  the encoder, per region
+//   c   = mean_r e_r                                                the context
+//   h_r = act(W_self · e_r + W_ctx · [c, g] + b)                    the region head's hidden layer
+//   region r's outputs = W_out · h_r + b
+//   global outputs     = MLP{width}([c, g])                         the global head
 //
-// The encoder is {block, width, width} with the activation after its first layer; the heads are
-// {inputs, width, outputs}. Trained by hand-written gradients like the MLP (backward), checked
-// against LibTorch's autograd of forward() by a test.
+// The region head's first layer is split so that its context part is computed once per
+// observation, not once per region. Trained by hand-written gradients like the MLP (backward),
+// checked against LibTorch's autograd of forward() by a test.
 #include "agents/rl/mlp.hpp"
 #include "env/entity_layout.hpp"
 
@@ -32,8 +35,7 @@ class EntityNet final : public Network {
   void init_uniform_fan_in(Rng& rng) override;
   torch::Tensor forward(const torch::Tensor& x) const override;
   void forward_fast(const float* x, int rows, std::vector<float>& out) const override;
-  // trace.layers: the encoder's input, the context, the region heads' input, the global head's
-  // input, the output; trace.parts: the encoder's, the region head's and the global head's traces.
+  // trace.layers: the Buffer values below; trace.parts: the traces of the Part values below.
   const std::vector<float>& forward_trace(const float* x, int rows, Trace& trace) const override;
   // ∂loss/∂x is not computed (no algorithm feeds an entity network's input from another network).
   void backward(const float* x, int rows, Trace& trace, const float* grad_output,
@@ -42,21 +44,26 @@ class EntityNet final : public Network {
   int outputs() const override { return static_cast<int>(source_.size()); }
 
  private:
-  // Runs the network on `rows` inputs, keeping its buffers in `buffers` and the parts' traces in
-  // `parts` (traced) or scratch (not); the output is buffers[kOutput].
-  void run(const float* x, int rows, std::vector<std::vector<float>>& buffers, std::vector<Trace>* parts) const;
-  enum Buffer : std::size_t { kEncoderInput, kContext, kRegionInput, kGlobalInput, kOutput, kBuffers };
+  // Runs the network on `rows` inputs, keeping its buffers and its parts' traces; the output is
+  // buffers[kOutput].
+  void run(const float* x, int rows, std::vector<std::vector<float>>& buffers, std::vector<Trace>& parts) const;
+  // The encoder's input (the blocks), the encodings e, [c, g], the region heads' hidden h, the output.
+  enum Buffer : std::size_t { kBlocks, kEncoded, kContext, kHidden, kOutput, kBuffers };
+  enum Part : std::size_t { kEncoder, kSelf, kFromContext, kOut, kGlobalHead, kParts };
 
   EntityLayout layout_;
+  Activation activation_;
   std::size_t inputs_, width_, region_outputs_, global_outputs_;
-  Mlp encoder_, region_head_, global_head_;
+  // Single layers (no activation of their own) but the global head.
+  Mlp encoder_, self_, from_context_, out_, global_head_;
   // Output i is source_[i] of a row's [R × region outputs, global outputs] scores.
   std::vector<std::size_t> source_;
   torch::Tensor source_index_;  // the same, for forward()
   // Scratch: forward_fast's buffers and the parts' untraced outputs; backward's gradients.
   mutable std::vector<std::vector<float>> fast_buffers_;
-  mutable std::vector<float> encoded_, region_scores_, global_scores_, all_scores_;
-  mutable std::vector<float> grad_encoded_, grad_region_scores_, grad_global_scores_, grad_head_input_;
+  mutable std::vector<Trace> fast_parts_;
+  mutable std::vector<float> all_scores_;
+  mutable std::vector<float> grad_region_, grad_global_, grad_context_, grad_encoded_, grad_hidden_, grad_part_;
 };
 
 // The layout of a network with one global output and nothing per region (a critic's value).

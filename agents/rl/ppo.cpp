@@ -1,7 +1,7 @@
 // PPO (Schulman et al. 2017) as CleanRL's ppo.py / ppo_continuous_action.py: separate actor and
 // critic MLPs (tanh, orthogonal init) trained by one Adam over both, clipped surrogate, clipped
 // value loss, GAE, per-minibatch advantage normalisation, entropy bonus, learning-rate annealing,
-// optional early stop on approximate KL. Discrete and MultiDiscrete actions use (masked)
+// optional early stop on approximate KL; optional reward scaling (`norm_reward`). Discrete and MultiDiscrete actions use (masked)
 // categoricals; Box actions a diagonal Gaussian with a state-independent log-std, clipped to the
 // bounds on the way to the env. Actor and critic are flat MLPs or, with `network: entity`, entity
 // networks (entity_net.hpp; the critic reads the pooled context).
@@ -12,6 +12,7 @@
 #include "agents/rl/flat_adam.hpp"
 #include "agents/rl/learner.hpp"
 #include "agents/rl/losses.hpp"
+#include "agents/rl/reward_scaler.hpp"
 #include "agents/rl/entity_net.hpp"
 #include "agents/rl/rollout_buffer.hpp"
 
@@ -36,7 +37,8 @@ class Ppo final : public Learner {
         optimizer_(params_, config.learning_rate, 1e-5),
         rollout_(config.num_steps, config.num_envs, obs_size_, shape_.index_size(), shape_.value_size(), mask_size_),
         batch_size_(static_cast<std::int64_t>(config.num_envs) * config.num_steps),
-        iterations_(std::max<std::int64_t>(1, total_steps / batch_size_)) {
+        iterations_(std::max<std::int64_t>(1, total_steps / batch_size_)),
+        reward_scaler_(static_cast<std::size_t>(config.num_envs), config.gamma) {
     actor_->bind(params_, 0);
     critic_->bind(params_, actor_->parameter_count());
     actor_->init_orthogonal(0.01, init_rng);
@@ -64,6 +66,7 @@ class Ppo final : public Learner {
     optimizer_.save(archive, "adam");
     write_int(archive, "iteration", iteration_);
     write_array(archive, "next_done", next_done_);
+    if (config_.norm_reward) write_array(archive, "reward_scaler", reward_scaler_.state());
   }
 
   void load(torch::serialize::InputArchive& archive) override {
@@ -74,6 +77,11 @@ class Ppo final : public Learner {
     optimizer_.load(archive, "adam");
     iteration_ = read_int(archive, "iteration");
     read_array(archive, "next_done", next_done_);
+    if (config_.norm_reward) {
+      std::vector<double> state;
+      read_array(archive, "reward_scaler", state);
+      reward_scaler_.set_state(state);
+    }
   }
 
   void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
@@ -158,10 +166,12 @@ class Ppo final : public Learner {
       }
       ctx.envs.step(env_indices_, env_values_, ctx.buffers);
       ctx.global_step += E;
-      for (std::size_t i = 0; i < static_cast<std::size_t>(E); ++i) {
-        rollout_.rewards[row + i] = static_cast<float>(ctx.buffers.rewards[i]);
+      step_rewards_.assign(ctx.buffers.rewards.begin(), ctx.buffers.rewards.end());
+      for (std::size_t i = 0; i < static_cast<std::size_t>(E); ++i)
         next_done_[i] = (ctx.buffers.terminated[i] || ctx.buffers.truncated[i]) ? 1.f : 0.f;
-      }
+      if (config_.norm_reward) reward_scaler_.scale(step_rewards_, next_done_);
+      for (std::size_t i = 0; i < static_cast<std::size_t>(E); ++i)
+        rollout_.rewards[row + i] = static_cast<float>(step_rewards_[i]);
       ctx.after_step();
     }
     critic_->forward_fast(ctx.buffers.observations.data(), static_cast<int>(E), value_out_);
@@ -271,6 +281,8 @@ class Ppo final : public Learner {
   RolloutBuffer rollout_;
   std::int64_t batch_size_, iterations_;
   std::int64_t iteration_ = 0;
+  RewardScaler reward_scaler_;
+  std::vector<double> step_rewards_;
   std::vector<float> next_done_, next_values_;
   std::vector<std::int32_t> env_indices_;
   std::vector<float> env_values_;
