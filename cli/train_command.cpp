@@ -68,7 +68,7 @@ class TrainCommand final : public Command {
     }
     if (view.empty()) view = agents::default_view(algorithm);
     const bool box = is_box(agents::make_training_env(request.env, view)->action_space());
-    request.config = agents::default_agent_config(algorithm, box);
+    request.config = agents::default_agent_config(algorithm, box, agents::is_scenario_path(request.env));
     if (!config_file.empty()) agents::read_agent_config(read_file(config_file), config_file, request.config);
 
     const agents::TrainSummary s = agents::train(request);

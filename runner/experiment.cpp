@@ -47,7 +47,7 @@ void read_policy(const YAML::Node& node, const std::string& path, Diagnostics& d
     // The defaults depend on the action space: Box only for SAC's and PPO's `view: box`.
     std::string view = agents::default_view(algorithm);
     if (config.IsMap() && config["view"] && config["view"].IsScalar()) view = config["view"].Scalar();
-    p.config = agents::default_agent_config(algorithm, view == "box");
+    p.config = agents::default_agent_config(algorithm, view == "box", /*market=*/true);
     if (config.IsDefined() && !config.IsNull()) {
       agents::read_agent_config(config, map.path("config"), diagnostics, p.config);
       YAML::Emitter out;

@@ -54,11 +54,22 @@ SacConfig sac_discrete_defaults() {
   return c;
 }
 
-AgentConfig default_agent_config(Algorithm algorithm, bool box_actions) {
+AgentConfig default_agent_config(Algorithm algorithm, bool box_actions, bool market) {
   AgentConfig config;
   config.algorithm = algorithm;
   if (box_actions) config.ppo = ppo_continuous_defaults();
   if (!box_actions) config.sac = sac_discrete_defaults();
+  if (!market) return config;
+  // The market defaults (docs/agents.md, "Market defaults"): returns are in the hundreds and every
+  // region is alike, so entity networks and reward scaling; more envs for PPO's shorter rollouts.
+  config.dqn.net.network = "entity";
+  config.dqn.learning_starts = 5'000;
+  config.dqn.buffer_size = 50'000;
+  config.ppo.net.network = "entity";
+  config.ppo.norm_reward = true;
+  config.ppo.num_envs = 8;
+  config.ppo.num_steps = 80;
+  if (!box_actions) config.sac.net.network = "entity";
   return config;
 }
 

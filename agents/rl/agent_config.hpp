@@ -122,9 +122,11 @@ struct AgentConfig {
   int num_envs() const;  // of the algorithm in use (SAC and CEM step one env)
 };
 
-// The defaults for `algorithm`; `box_actions` picks the continuous or the
-// discrete variant where CleanRL has two scripts.
-AgentConfig default_agent_config(Algorithm algorithm, bool box_actions);
+// The defaults for `algorithm`; `box_actions` picks the continuous or the discrete variant where
+// CleanRL has two scripts. On a market scenario (`market`) the market defaults of docs/agents.md
+// apply on top: entity networks (but for continuous SAC), PPO's reward scaling, and the sizes
+// chosen by the sweep documented there; elsewhere CleanRL's values stand unchanged.
+AgentConfig default_agent_config(Algorithm algorithm, bool box_actions, bool market = false);
 
 // Reads overrides from a YAML mapping (file name for messages); every problem is reported located,
 // as a UserError. Keys are the algorithm's own (e.g. `learning_rate`, `hidden: [64, 64]`) plus

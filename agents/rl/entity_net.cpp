@@ -1,5 +1,6 @@
 #include "agents/rl/entity_net.hpp"
 
+#include <Eigen/Core>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -7,11 +8,14 @@
 namespace expanse::agents {
 namespace {
 
+// Eigen's vectorised tanh, as the MLP's layers use: std::tanh one value at a time cost more than
+// the network's matrix products.
 void activate(std::vector<float>& v, Activation activation) {
+  Eigen::Map<Eigen::ArrayXf> a(v.data(), static_cast<Eigen::Index>(v.size()));
   if (activation == Activation::kTanh)
-    for (float& x : v) x = std::tanh(x);
+    a = a.tanh();
   else
-    for (float& x : v) x = std::max(x, 0.0f);
+    a = a.max(0.0f);
 }
 
 // grad ⊙ act'(pre-activation), written from the activation's output y.
@@ -117,8 +121,10 @@ void EntityNet::run(const float* x, int rows, std::vector<std::vector<float>>& b
   std::vector<float>& blocks = buffers[kBlocks];
   blocks.resize(B * R * S);
   for (std::size_t b = 0; b < B; ++b) std::copy_n(x + b * D + layout_.block_offset, R * S, blocks.data() + b * R * S);
-  std::vector<float>& e = buffers[kEncoded];
-  e = encoder_.forward_trace(blocks.data(), region_rows, parts[kEncoder]);
+  // A single layer's backward reads its input, not its output: the activations are applied in place
+  // of the layers' outputs in their traces.
+  encoder_.forward_trace(blocks.data(), region_rows, parts[kEncoder]);
+  std::vector<float>& e = parts[kEncoder].layers.back();
   activate(e, activation_);
 
   std::vector<float>& context = buffers[kContext];  // [c, g] per row
@@ -135,8 +141,8 @@ void EntityNet::run(const float* x, int rows, std::vector<std::vector<float>>& b
   const std::size_t sources = R * region_outputs_ + global_outputs_;
   all_scores_.resize(B * sources);
   if (region_outputs_ > 0) {
-    std::vector<float>& hidden = buffers[kHidden];
-    hidden = self_.forward_trace(e.data(), region_rows, parts[kSelf]);
+    self_.forward_trace(e.data(), region_rows, parts[kSelf]);
+    std::vector<float>& hidden = parts[kSelf].layers.back();
     const std::vector<float>& q = from_context_.forward_trace(context.data(), rows, parts[kFromContext]);
     for (std::size_t b = 0; b < B; ++b)
       for (std::size_t r = 0; r < R; ++r)
@@ -197,10 +203,10 @@ void EntityNet::backward(const float* /*x*/, int rows, Trace& trace, const float
     for (std::size_t i = 0; i < B * C; ++i) grad_context_[i] += grad_part_[i];
   }
   if (region_outputs_ > 0) {
-    const std::vector<float>& hidden = buffers[kHidden];
+    const std::vector<float>& hidden = parts[kSelf].layers.back();
     out_.backward(hidden.data(), region_rows, parts[kOut], grad_region_.data(), &grad_hidden_, parameter_grads);
     activation_backward(grad_hidden_, hidden, activation_);  // now ∂loss/∂(pre-activation)
-    self_.backward(buffers[kEncoded].data(), region_rows, parts[kSelf], grad_hidden_.data(), &grad_part_,
+    self_.backward(parts[kEncoder].layers.back().data(), region_rows, parts[kSelf], grad_hidden_.data(), &grad_part_,
                    parameter_grads);
     for (std::size_t i = 0; i < B * R * W; ++i) grad_encoded_[i] += grad_part_[i];
     // The context's part was added to every region: its gradient is the sum over regions.
@@ -218,7 +224,7 @@ void EntityNet::backward(const float* /*x*/, int rows, Trace& trace, const float
   for (std::size_t b = 0; b < B; ++b)
     for (std::size_t r = 0; r < R; ++r)
       for (std::size_t w = 0; w < W; ++w) grad_encoded_[(b * R + r) * W + w] += grad_context_[b * C + w] * inverse;
-  activation_backward(grad_encoded_, buffers[kEncoded], activation_);
+  activation_backward(grad_encoded_, parts[kEncoder].layers.back(), activation_);
   encoder_.backward(buffers[kBlocks].data(), region_rows, parts[kEncoder], grad_encoded_.data(), nullptr,
                     parameter_grads);
 }

@@ -47,8 +47,9 @@ class EntityNet final : public Network {
   // Runs the network on `rows` inputs, keeping its buffers and its parts' traces; the output is
   // buffers[kOutput].
   void run(const float* x, int rows, std::vector<std::vector<float>>& buffers, std::vector<Trace>& parts) const;
-  // The encoder's input (the blocks), the encodings e, [c, g], the region heads' hidden h, the output.
-  enum Buffer : std::size_t { kBlocks, kEncoded, kContext, kHidden, kOutput, kBuffers };
+  // The encoder's input (the blocks), [c, g] and the output. (The encodings e and the region heads'
+  // hidden h are the encoder's and self_'s outputs, activated in place.)
+  enum Buffer : std::size_t { kBlocks, kContext, kOutput, kBuffers };
   enum Part : std::size_t { kEncoder, kSelf, kFromContext, kOut, kGlobalHead, kParts };
 
   EntityLayout layout_;

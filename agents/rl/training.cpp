@@ -30,11 +30,6 @@ UserError run_error(const fs::path& path, const std::string& message) {
   return UserError(Diagnostic{path.string(), 0, 0, "", message});
 }
 
-bool is_scenario_path(const std::string& env) {
-  const auto ext = fs::path(env).extension().string();
-  return ext == ".yaml" || ext == ".yml";
-}
-
 // The selected BLAS, for the record (Debian's alternatives link), or "" when unknown.
 std::string blas_name() {
   std::error_code ec;
@@ -210,6 +205,11 @@ class LoadedPolicy final : public TrainedPolicy {
 };
 
 }  // namespace
+
+bool is_scenario_path(const std::string& env) {
+  const auto ext = fs::path(env).extension().string();
+  return ext == ".yaml" || ext == ".yml";
+}
 
 std::string default_view(Algorithm algorithm) {
   switch (algorithm) {

@@ -22,6 +22,8 @@ namespace expanse::agents {
 // "cartpole-v1", "pendulum-v1", "acrobot-v1", "mountaincar-continuous-v0" (or Gymnasium's ids),
 // or a scenario file (*.yaml / *.yml); for scenarios `view` picks the action view.
 std::unique_ptr<Env> make_training_env(const std::string& env, const std::string& view);
+// Whether `env` names a scenario file (*.yaml / *.yml) rather than a classic env id.
+bool is_scenario_path(const std::string& env);
 // The action view an algorithm uses on market scenarios when the config names none.
 std::string default_view(Algorithm algorithm);
 
