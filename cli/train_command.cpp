@@ -57,6 +57,7 @@ class TrainCommand final : public Command {
     request.seed = seed_option(vm);
     request.out = vm["out"].as<std::string>();
     request.resume = vm.count("resume") > 0;
+    if (vm.count("init")) request.init = vm["init"].as<std::string>();
     request.progress = true;
     // The defaults depend on the action space (CleanRL's discrete or continuous script).
     const std::string config_file = vm.count("config") ? vm["config"].as<std::string>() : "";
@@ -97,7 +98,10 @@ class TrainCommand final : public Command {
                                                              "random seed")(
         "out", po::value<std::string>(), "run directory")("config", po::value<std::string>(),
                                                          "YAML file of hyperparameters")(
-        "resume", "continue the run in --out from its last checkpoint");
+        "resume", "continue the run in --out from its last checkpoint")(
+        "init", po::value<std::string>(),
+        "start from the networks of this run directory (same algorithm; another scenario with the same products may "
+        "be its source), with a fresh optimiser");
     return o;
   }
 };
@@ -108,9 +112,10 @@ class EvalCommand final : public Command {
   std::string synopsis() const override { return "evaluate a trained policy (a train run directory)"; }
   std::string usage() const override {
     std::ostringstream out;
-    out << "usage: expanse eval DIR [--episodes N] [--seed S] [--out FILE.csv]\n\n"
+    out << "usage: expanse eval DIR [--env SCENARIO] [--episodes N] [--seed S] [--out FILE.csv]\n\n"
            "Runs the policy saved in DIR (by `expanse train`) deterministically for N episodes seeded\n"
-           "from S and prints every return and their mean. On a market scenario it also prints the KPI\n"
+           "from S and prints every return and their mean. With --env it acts on another scenario with the\n"
+           "same observation blocks (the same products): zero-shot transfer of an entity network. On a market scenario it also prints the KPI\n"
            "summary (the discounted return there is the experiment runner's score) and with --out writes\n"
            "one CSV row per quarter, as `expanse sim` does.\n\n"
         << options();
@@ -129,7 +134,7 @@ class EvalCommand final : public Command {
     const int episodes = vm["episodes"].as<int>();
     if (episodes <= 0) throw po::error("--episodes must be positive");
     const std::string out_path = vm.count("out") ? vm["out"].as<std::string>() : "";
-    auto policy = agents::load_trained_policy(vm["dir"].as<std::string>());
+    auto policy = agents::load_trained_policy(vm["dir"].as<std::string>(), vm.count("env") ? vm["env"].as<std::string>() : "");
     const auto* market = dynamic_cast<const MarketEnv*>(&policy->env());
     if (!out_path.empty() && !market)
       throw po::error("--out writes a market scenario's quarters; " + vm["dir"].as<std::string>() + " was trained on " +
@@ -162,6 +167,7 @@ class EvalCommand final : public Command {
     po::options_description o("options");
     o.add_options()("episodes", po::value<int>()->default_value(10), "episodes to run")(
         "seed", po::value<std::string>()->default_value("1000"), "seed of the evaluation episodes")(
+        "env", po::value<std::string>(), "act on this scenario instead of the one the run was trained on")(
         "out", po::value<std::string>(), "market scenarios: write the per-quarter trajectory to this CSV file");
     return o;
   }

@@ -101,6 +101,10 @@ struct Field {
 
 constexpr int kMaxInt = 2'000'000'000;
 
+// A teacher is a baseline that acts on the env's state alone, without memory or randomness of its
+// own, so that a resumed run is identical (not the planner, which looks ahead), or none.
+std::vector<std::string> teacher_choices() { return {"none", "greedy-roi", "partner-greedy"}; }
+
 std::vector<Field> fields_of(AgentConfig& c) {
   std::vector<Field> f{
       {.key = "eval_episodes", .integer = &c.eval_episodes, .lo = 1, .hi = 100'000},
@@ -147,6 +151,9 @@ std::vector<Field> fields_of(AgentConfig& c) {
            {.key = "max_grad_norm", .real = &p.max_grad_norm, .lo = 0, .hi = 1e9},
            {.key = "target_kl", .real = &p.target_kl, .lo = 0, .hi = 100},
            {.key = "norm_reward", .flag = &p.norm_reward},
+           {.key = "teacher", .text = &p.teacher, .choices = teacher_choices()},
+           {.key = "teacher_coef", .real = &p.teacher_coef, .lo = 0, .hi = 1e6},
+           {.key = "teacher_fraction", .real = &p.teacher_fraction, .lo = 0, .hi = 1},
            {.key = "hidden", .layers = &p.hidden}});
       break;
     }

@@ -69,6 +69,12 @@ struct PpoConfig {
   double max_grad_norm = 0.5;
   double target_kl = 0.0;  // 0 = none, as CleanRL's default
   bool norm_reward = false;  // not in ppo.py: rewards ÷ running std of the return (reward_scaler.hpp)
+  // Not in ppo.py: kickstarting (Schmitt et al. 2018) from a baseline's actions on market scenarios.
+  // The loss adds teacher_coef·λ·(−log π(teacher's action)), λ falling linearly from 1 to 0 over
+  // the first teacher_fraction of training; after that PPO improves on its own.
+  std::string teacher = "none";
+  double teacher_coef = 1.0;
+  double teacher_fraction = 0.25;
   std::vector<int> hidden = {64, 64};
   NetworkConfig net;
 };

@@ -109,6 +109,17 @@ class Cem final : public Learner {
     write_array(archive, "cem.std", std_);
   }
 
+  // The search distribution's mean is the policy; a transferred start keeps the run's own spread.
+  void load_weights(torch::serialize::InputArchive& archive) override {
+    std::vector<float> mean;
+    read_array(archive, "cem.mean", mean);
+    if (mean.size() != size_)
+      throw std::runtime_error("its policy has " + std::to_string(mean.size()) + " parameters, this env's needs " +
+                               std::to_string(size_) + " (a scenario with other observations or actions)");
+    mean_ = mean;
+    use(mean_);
+  }
+
   void load(torch::serialize::InputArchive& archive) override {
     read_array(archive, "cem.mean", mean_);
     read_array(archive, "cem.std", std_);

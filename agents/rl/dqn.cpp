@@ -140,6 +140,12 @@ class Dqn final : public Learner {
     }
   }
 
+  void load_weights(torch::serialize::InputArchive& archive) override {
+    read_weights(archive, "q", q_params_.values);
+    torch::NoGradGuard no_grad;
+    target_params_.values.copy_(q_params_.values);
+  }
+
   void load(torch::serialize::InputArchive& archive) override {
     torch::Tensor q, target;
     archive.read("q", q);

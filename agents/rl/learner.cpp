@@ -57,6 +57,17 @@ torch::Tensor mask_tensor(std::span<const std::uint8_t> masks, std::int64_t rows
   return torch::from_blob(const_cast<std::uint8_t*>(masks.data()), {rows, n}, torch::kUInt8);
 }
 
+void read_weights(torch::serialize::InputArchive& archive, const std::string& key, torch::Tensor& values) {
+  torch::Tensor stored;
+  archive.read(key, stored);
+  if (stored.numel() != values.numel())
+    throw std::runtime_error("its " + key + " network has " + std::to_string(stored.numel()) +
+                             " parameters, this env's needs " + std::to_string(values.numel()) +
+                             " (another network, or a scenario with other products or observation blocks)");
+  torch::NoGradGuard no_grad;
+  values.copy_(stored.view_as(values));
+}
+
 void write_int(torch::serialize::OutputArchive& archive, const std::string& key, std::int64_t value) {
   archive.write(key, torch::tensor(value, torch::kInt64));
 }

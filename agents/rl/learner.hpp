@@ -64,6 +64,10 @@ class Learner {
   virtual void iterate(RunContext& ctx) = 0;
   virtual void save(torch::serialize::OutputArchive& archive) const = 0;
   virtual void load(torch::serialize::InputArchive& archive) = 0;
+  // The networks alone from a checkpoint (of this algorithm, maybe of another scenario with the
+  // same blocks), the rest of the training state left fresh: a start for transfer, or a policy to
+  // act with. Throws std::runtime_error when a network's size differs.
+  virtual void load_weights(torch::serialize::InputArchive& archive) = 0;
   // The learned policy, deterministic (greedy / mean action), for one observation.
   virtual void act(std::span<const float> observation, std::span<const std::uint8_t> mask,
                    std::span<std::int32_t> indices, std::span<float> values) = 0;
@@ -123,6 +127,8 @@ void write_array_in_place(torch::serialize::OutputArchive& archive, const std::s
 // in place: the buffer outlives the archive.
 void write_replay(torch::serialize::OutputArchive& archive, ReplayBuffer& replay);
 void read_replay(torch::serialize::InputArchive& archive, ReplayBuffer& replay);
+// Copies the parameters stored under `key` into `values`, which must have as many.
+void read_weights(torch::serialize::InputArchive& archive, const std::string& key, torch::Tensor& values);
 void write_int(torch::serialize::OutputArchive& archive, const std::string& key, std::int64_t value);
 std::int64_t read_int(torch::serialize::InputArchive& archive, const std::string& key);
 void write_rng(torch::serialize::OutputArchive& archive, const std::string& key, const Rng& rng);

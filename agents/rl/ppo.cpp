@@ -1,13 +1,15 @@
 // PPO (Schulman et al. 2017) as CleanRL's ppo.py / ppo_continuous_action.py: separate actor and
 // critic MLPs (tanh, orthogonal init) trained by one Adam over both, clipped surrogate, clipped
 // value loss, GAE, per-minibatch advantage normalisation, entropy bonus, learning-rate annealing,
-// optional early stop on approximate KL; optional reward scaling (`norm_reward`). Discrete and MultiDiscrete actions use (masked)
+// optional early stop on approximate KL; optional reward scaling (`norm_reward`) and kickstarting
+// from a baseline's actions (`teacher`). Discrete and MultiDiscrete actions use (masked)
 // categoricals; Box actions a diagonal Gaussian with a state-independent log-std, clipped to the
 // bounds on the way to the env. Actor and critic are flat MLPs or, with `network: entity`, entity
 // networks (entity_net.hpp; the critic reads the pooled context).
 #include <algorithm>
 #include <cmath>
 
+#include "agents/baselines/market_policy.hpp"
 #include "agents/rl/distributions.hpp"
 #include "agents/rl/flat_adam.hpp"
 #include "agents/rl/learner.hpp"
@@ -38,7 +40,15 @@ class Ppo final : public Learner {
         rollout_(config.num_steps, config.num_envs, obs_size_, shape_.index_size(), shape_.value_size(), mask_size_),
         batch_size_(static_cast<std::int64_t>(config.num_envs) * config.num_steps),
         iterations_(std::max<std::int64_t>(1, total_steps / batch_size_)),
-        reward_scaler_(static_cast<std::size_t>(config.num_envs), config.gamma) {
+        reward_scaler_(static_cast<std::size_t>(config.num_envs), config.gamma),
+        total_steps_(total_steps) {
+    if (config.teacher != "none") {
+      if (!dynamic_cast<const MarketEnv*>(&prototype) || shape_.box)
+        throw std::invalid_argument("teacher: " + config.teacher +
+                                    " acts on market scenarios in the discrete or multidiscrete view");
+      for (int e = 0; e < config.num_envs; ++e) teachers_.push_back(make_baseline(config.teacher));
+      teacher_indices_.resize(rollout_.indices.size());
+    }
     actor_->bind(params_, 0);
     critic_->bind(params_, actor_->parameter_count());
     actor_->init_orthogonal(0.01, init_rng);
@@ -84,6 +94,8 @@ class Ppo final : public Learner {
     }
   }
 
+  void load_weights(torch::serialize::InputArchive& archive) override { read_weights(archive, "params", params_.values); }
+
   void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
            std::span<float> values) override {
     actor_->forward_fast(observation.data(), 1, actor_out_);
@@ -122,6 +134,37 @@ class Ppo final : public Learner {
     return total;
   }
 
+  // Kickstarting's λ·teacher_coef at global step `step`: 1 → 0 over the first teacher_fraction of
+  // training, then 0 (also without a teacher).
+  double teacher_weight(std::int64_t step) const {
+    if (teachers_.empty()) return 0;
+    const double span = config_.teacher_fraction * static_cast<double>(total_steps_);
+    return span > 0 ? config_.teacher_coef * std::max(0.0, 1.0 - static_cast<double>(step) / span) : 0;
+  }
+
+  // The teacher's action for every env at rollout row `row` (the env's state before the step).
+  void teacher_actions(RunContext& ctx, std::size_t row) {
+    const std::size_t I = shape_.index_size();
+    for (std::size_t e = 0; e < ctx.envs.size(); ++e) {
+      const auto& env = static_cast<const MarketEnv&>(ctx.envs.env(e));
+      teachers_[e]->act(env, std::span<std::int32_t>(teacher_indices_).subspan((row + e) * I, I), {});
+    }
+  }
+
+  // Adds w·∂log π(teacher's action)/∂out for rollout row `row` (the teacher's loss is −λ·log π);
+  // components the mask forbids (the teacher's no-ops) are left out.
+  void add_teacher_gradient(const float* out, std::size_t row, double w, float* grad) const {
+    const std::size_t I = shape_.index_size();
+    const std::uint8_t* mask = mask_size_ ? rollout_.masks.data() + row * mask_size_ : nullptr;
+    std::int32_t offset = 0;
+    for (std::size_t b = 0; b < I; ++b) {
+      const std::int32_t a = teacher_indices_[row * I + b];
+      if (!mask || mask[offset + a])
+        categorical_terms(out + offset, mask ? mask + offset : nullptr, shape_.nvec[b], a, w, 0, grad + offset);
+      offset += shape_.nvec[b];
+    }
+  }
+
   void collect(RunContext& ctx) {
     const auto E = static_cast<std::int64_t>(ctx.envs.size());
     const std::size_t I = shape_.index_size(), V = shape_.value_size();
@@ -135,6 +178,7 @@ class Ppo final : public Learner {
       std::copy(ctx.buffers.action_masks.begin(), ctx.buffers.action_masks.end(),
                 rollout_.masks.begin() + static_cast<std::ptrdiff_t>(row * mask_size_));
       std::copy(next_done_.begin(), next_done_.end(), rollout_.dones.begin() + static_cast<std::ptrdiff_t>(row));
+      if (teacher_weight(ctx.global_step) > 0) teacher_actions(ctx, row);
       const float* obs = ctx.buffers.observations.data();
       critic_->forward_fast(obs, static_cast<int>(E), value_out_);
       actor_->forward_fast(obs, static_cast<int>(E), actor_out_);
@@ -197,6 +241,7 @@ class Ppo final : public Learner {
     grad_log_prob_.resize(B);
     grad_value_.resize(B);
     value_grad_out_.resize(B);
+    const double teacher = teacher_weight(ctx.global_step - batch_size_);  // the rollout's weight
     double value_loss = 0, policy_loss = 0, entropy = 0, old_approx_kl = 0, approx_kl = 0, clipfrac_total = 0;
     int clipfrac_count = 0;
     for (int epoch = 0; epoch < config_.update_epochs; ++epoch) {
@@ -233,6 +278,10 @@ class Ppo final : public Learner {
         const double w_entropy = -config_.ent_coef / static_cast<double>(B);
         for (std::size_t k = 0; k < B; ++k)
           policy_terms(out.data() + k * O, rows_of[k], grad_log_prob_[k], w_entropy, actor_grad_out_.data() + k * O);
+        if (teacher > 0)
+          for (std::size_t k = 0; k < B; ++k)
+            add_teacher_gradient(out.data() + k * O, rows_of[k], -teacher / static_cast<double>(B),
+                                 actor_grad_out_.data() + k * O);
         for (std::size_t k = 0; k < B; ++k) value_grad_out_[k] = static_cast<float>(config_.vf_coef * grad_value_[k]);
         actor_->backward(mb_obs_.data(), rows, actor_trace_, actor_grad_out_.data());
         critic_->backward(mb_obs_.data(), rows, critic_trace_, value_grad_out_.data());
@@ -283,6 +332,9 @@ class Ppo final : public Learner {
   std::int64_t iteration_ = 0;
   RewardScaler reward_scaler_;
   std::vector<double> step_rewards_;
+  std::int64_t total_steps_;
+  std::vector<std::unique_ptr<MarketPolicy>> teachers_;  // one per env; empty without a teacher
+  std::vector<std::int32_t> teacher_indices_;            // (step, env, index), as rollout_.indices
   std::vector<float> next_done_, next_values_;
   std::vector<std::int32_t> env_indices_;
   std::vector<float> env_values_;

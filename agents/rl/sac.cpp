@@ -129,6 +129,13 @@ class Sac final : public Learner {
     write_replay(archive, const_cast<ReplayBuffer&>(replay_));
   }
 
+  void load_weights(torch::serialize::InputArchive& archive) override {
+    read_weights(archive, "actor", actor_params_.values);
+    read_weights(archive, "q", q_params_.values);
+    torch::NoGradGuard no_grad;
+    q_target_params_.values.copy_(q_params_.values);
+  }
+
   void load(torch::serialize::InputArchive& archive) override {
     torch::Tensor actor, q, q_target, log_alpha, alpha;
     archive.read("actor", actor);

@@ -73,6 +73,7 @@ struct RunFile {
   std::string algorithm;
   std::int64_t steps = 0;
   std::uint64_t seed = 0;
+  std::string init;  // the run whose networks this one started from (transfer), if any
 };
 
 std::string run_yaml(const RunFile& run) {
@@ -80,6 +81,7 @@ std::string run_yaml(const RunFile& run) {
   out << "env: " << json_string(run.env) << "\n";
   if (!run.view.empty()) out << "view: " << run.view << "\n";
   out << "algorithm: " << run.algorithm << "\nsteps: " << run.steps << "\nseed: " << run.seed << "\n";
+  if (!run.init.empty()) out << "init: " << json_string(run.init) << "\n";
   return out.str();
 }
 
@@ -96,6 +98,7 @@ RunFile read_run_yaml(const fs::path& path) {
     map.number("steps", steps, 0, 9e15, Need::kRequired);
     run.steps = static_cast<std::int64_t>(steps);
     map.seed("seed", run.seed);
+    map.text("init", run.init);
   }
   diagnostics.throw_if_any();
   return run;
@@ -256,6 +259,11 @@ double RunContext::recent_mean() const {
   return std::accumulate(recent_returns.begin(), recent_returns.end(), 0.0) / static_cast<double>(recent_returns.size());
 }
 
+// Starts `learner` from the networks of the run in `init_dir` (defined below, beside the loading of
+// trained policies).
+void load_initial_weights(const fs::path& init_dir, Algorithm algorithm, const Env& env, const std::string& env_name,
+                          Learner& learner);
+
 TrainSummary train(const TrainRequest& request) {
   const AgentConfig& config = request.config;
   const fs::path dir = request.out;
@@ -265,7 +273,7 @@ TrainSummary train(const TrainRequest& request) {
   const bool market = is_scenario_path(request.env);
   const std::string view = market ? (config.view.empty() ? default_view(config.algorithm) : config.view) : "";
   RunFile run{market ? fs::absolute(request.env).string() : request.env, view, to_string(config.algorithm),
-              request.steps, request.seed};
+              request.steps, request.seed, request.init.empty() ? "" : fs::absolute(request.init).string()};
   const std::string config_text = agent_config_yaml(config);
   const fs::path checkpoint = dir / "checkpoint.pt";
   const bool resuming = request.resume && fs::exists(checkpoint);
@@ -298,6 +306,7 @@ TrainSummary train(const TrainRequest& request) {
   if (resuming) {
     metrics_offset = load_checkpoint(checkpoint, *learner, ctx, envs, buffers).metrics_offset;
   } else {
+    if (!request.init.empty()) load_initial_weights(request.init, config.algorithm, *prototype, run.env, *learner);
     // Only now, with env and learner built, does the run leave anything on disk.
     fs::create_directories(dir, ec);
     if (ec) throw run_error(dir, "cannot create the directory: " + ec.message());
@@ -388,15 +397,42 @@ TrainSummary train(const TrainRequest& request) {
   return summary;
 }
 
-std::unique_ptr<TrainedPolicy> load_trained_policy(const fs::path& run_dir) {
-  const RunFile run = read_run_yaml(run_dir / "run.yaml");
-  Algorithm algorithm;
+namespace {
+
+Algorithm run_algorithm(const fs::path& run_dir, const RunFile& run) {
   try {
-    algorithm = parse_algorithm(run.algorithm);
+    return parse_algorithm(run.algorithm);
   } catch (const std::exception& e) {
     throw run_error(run_dir / "run.yaml", std::string("algorithm: ") + e.what());
   }
-  std::unique_ptr<Env> env = make_training_env(run.env, run.view);
+}
+
+// An entity network's blocks hold one observed adoption per product: a run moves to another
+// scenario only if its products are the same, in the same order.
+void check_same_products(const fs::path& run_dir, const Env& env, const std::string& env_name) {
+  const auto* market = dynamic_cast<const MarketEnv*>(&env);
+  const fs::path copy = run_dir / "scenario.yaml";
+  if (!market || !fs::exists(copy)) return;
+  auto ids = [](const Scenario& scenario) {
+    std::string list;
+    for (const auto& p : scenario.products) list += (list.empty() ? "" : ", ") + p.id;
+    return list;
+  };
+  const std::string theirs = ids(load_scenario_file(copy.string())), ours = ids(market->spec().scenario());
+  if (theirs != ours)
+    throw run_error(env_name, "products [" + ours + "] differ from those the run in " + run_dir.string() +
+                                  " was trained with [" + theirs + "]: its networks read other observations");
+}
+
+// A run's learner on `env` (by default its own), with the run's networks: the whole training state
+// on its own env, the networks alone on another.
+std::unique_ptr<TrainedPolicy> load_run(const fs::path& run_dir, const std::string& other_env) {
+  const RunFile run = read_run_yaml(run_dir / "run.yaml");
+  const Algorithm algorithm = run_algorithm(run_dir, run);
+  std::unique_ptr<Env> env = make_training_env(other_env.empty() ? run.env : other_env, run.view);
+  if (!other_env.empty()) check_same_products(run_dir, *env, other_env);
+  // The snapshot lists every key but those added later; those take their values from before they
+  // existed (no market defaults: a run without `network` used the MLP).
   AgentConfig config = default_agent_config(algorithm, is_box(env->action_space()));
   read_agent_config(read_text_file(run_dir / "config.yaml"), (run_dir / "config.yaml").string(), config);
   std::unique_ptr<Learner> learner = make_learner(config, *env, run.steps, run.seed);
@@ -405,11 +441,42 @@ std::unique_ptr<TrainedPolicy> load_trained_policy(const fs::path& run_dir) {
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(file.string());
-    learner->load(archive);
+    if (other_env.empty())
+      learner->load(archive);
+    else
+      learner->load_weights(archive);
   } catch (const std::exception& e) {
-    throw run_error(file, std::string("cannot load the policy: ") + e.what());
+    throw run_error(file, std::string(other_env.empty() ? "cannot load the policy: " : "cannot act on " + other_env + ": ") +
+                              e.what());
   }
   return std::make_unique<LoadedPolicy>(std::move(env), std::move(learner));
+}
+
+}  // namespace
+
+std::unique_ptr<TrainedPolicy> load_trained_policy(const fs::path& run_dir, const std::string& env) {
+  return load_run(run_dir, env);
+}
+
+void load_initial_weights(const fs::path& init_dir, Algorithm algorithm, const Env& env, const std::string& env_name,
+                          Learner& learner) {
+  const RunFile run = read_run_yaml(init_dir / "run.yaml");
+  if (run_algorithm(init_dir, run) != algorithm)
+    throw run_error(init_dir / "run.yaml", "--init: the run trained " + run.algorithm + ", this one trains " +
+                                               to_string(algorithm));
+  if (run.view != (dynamic_cast<const MarketEnv*>(&env) ? to_string(static_cast<const MarketEnv&>(env).view()) : ""))
+    throw run_error(init_dir / "run.yaml", "--init: the run acted in the " + (run.view.empty() ? "classic" : run.view) +
+                                               " view; this one needs the same view");
+  check_same_products(init_dir, env, env_name);
+  const fs::path file = init_dir / "checkpoint.pt";
+  if (!fs::exists(file)) throw run_error(file, "--init: no checkpoint: the run has not saved a policy yet");
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(file.string());
+    learner.load_weights(archive);
+  } catch (const std::exception& e) {
+    throw run_error(file, std::string("--init: cannot start from this run: ") + e.what());
+  }
 }
 
 std::vector<double> evaluate_policy(TrainedPolicy& policy, int episodes, std::uint64_t seed) {

@@ -34,6 +34,8 @@ struct TrainRequest {
   std::uint64_t seed = 1;
   std::filesystem::path out;
   bool resume = false;    // continue from out/checkpoint.pt (a fresh start if there is none)
+  // Start from this run's networks (same algorithm; the optimiser and the rest start fresh).
+  std::filesystem::path init;
   bool progress = false;  // a live progress line on stderr
   // Stop after this many global steps without finishing (tests of resumption); 0 = never.
   std::int64_t stop_after = 0;
@@ -62,7 +64,10 @@ class TrainedPolicy {
                    std::span<std::int32_t> indices, std::span<float> values) = 0;
   virtual const Env& env() const = 0;  // a prototype of the env it was trained on
 };
-std::unique_ptr<TrainedPolicy> load_trained_policy(const std::filesystem::path& run_dir);
+// The policy of a run directory; with `env`, acting on that env (a scenario with the same
+// observation blocks and products, e.g. trained on asia-pacific, evaluated on world) instead of the
+// one it was trained on.
+std::unique_ptr<TrainedPolicy> load_trained_policy(const std::filesystem::path& run_dir, const std::string& env = "");
 
 // Episode returns of `policy` on episodes seeded derive_seed(seed, n), n = 0…episodes−1.
 std::vector<double> evaluate_policy(TrainedPolicy& policy, int episodes, std::uint64_t seed);
