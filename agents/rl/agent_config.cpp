@@ -130,7 +130,9 @@ std::vector<Field> fields_of(AgentConfig& c) {
            {.key = "double_dqn", .flag = &d.double_dqn},
            {.key = "huber_loss", .flag = &d.huber_loss},
            {.key = "max_grad_norm", .real = &d.max_grad_norm, .lo = 0, .hi = 1e9},
-           {.key = "hidden", .layers = &d.hidden}});
+           {.key = "hidden", .layers = &d.hidden},
+           {.key = "teacher", .text = &d.teacher, .choices = teacher_choices()},
+           {.key = "teacher_share", .real = &d.teacher_share, .lo = 0, .hi = 1}});
       break;
     }
     case Algorithm::kPpo: {
@@ -173,7 +175,9 @@ std::vector<Field> fields_of(AgentConfig& c) {
            {.key = "autotune", .flag = &s.autotune},
            {.key = "target_entropy_scale", .real = &s.target_entropy_scale, .lo = 0, .hi = 10},
            {.key = "adam_eps", .real = &s.adam_eps, .lo = 0, .hi = 1},
-           {.key = "hidden", .layers = &s.hidden}});
+           {.key = "hidden", .layers = &s.hidden},
+           {.key = "teacher", .text = &s.teacher, .choices = teacher_choices()},
+           {.key = "teacher_share", .real = &s.teacher_share, .lo = 0, .hi = 1}});
       break;
     }
     case Algorithm::kCem: {

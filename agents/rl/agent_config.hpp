@@ -48,6 +48,9 @@ struct DqnConfig {
   bool huber_loss = false;        // dqn.py uses the mean squared error
   double max_grad_norm = 0.0;     // 0 = no clipping, as dqn.py
   std::vector<int> hidden = {120, 84};
+  // Not in dqn.py: this share of the exploratory (ε) actions comes from a baseline (teacher.hpp).
+  std::string teacher = "none";
+  double teacher_share = 0.5;
   NetworkConfig net;
 };
 
@@ -97,6 +100,10 @@ struct SacConfig {
   double target_entropy_scale = 0.89;  // discrete: target entropy = scale × log(actions)
   double adam_eps = 1e-8;
   std::vector<int> hidden = {256, 256};
+  // Not in CleanRL: this share of the warm-up's actions (before learning_starts) comes from a
+  // baseline (teacher.hpp); discrete variant only.
+  std::string teacher = "none";
+  double teacher_share = 0.5;
   NetworkConfig net;
 };
 SacConfig sac_discrete_defaults();

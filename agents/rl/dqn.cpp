@@ -10,6 +10,7 @@
 // Option: n-step returns (`n_step`; Sutton 1988, as in Rainbow): a transition sums n discounted
 // rewards and bootstraps from the state n steps later (fewer at an episode's end), which carries a
 // delayed payoff back n steps per update instead of one.
+// Option: a teacher (teacher.hpp) whose actions make up `teacher_share` of the exploratory ones.
 #include <cmath>
 #include <stdexcept>
 
@@ -21,6 +22,7 @@
 #include "agents/rl/n_step_window.hpp"
 #include "agents/rl/replay_buffer.hpp"
 #include "agents/rl/schedule.hpp"
+#include "agents/rl/teacher.hpp"
 
 namespace expanse::agents {
 namespace {
@@ -48,7 +50,8 @@ class Dqn final : public Learner {
         target_params_(target_->parameter_count()),
         optimizer_(q_params_, config.learning_rate),
         replay_(replay_capacity(config.buffer_size, total_steps, config.num_envs), obs_size_, branches_.count(), 0,
-                mask_size(prototype.action_space())) {
+                mask_size(prototype.action_space())),
+        teacher_(config.teacher, prototype, static_cast<std::size_t>(config.num_envs)) {
     if (shape_.box)
       throw std::invalid_argument(
           "DQN needs a Discrete or MultiDiscrete action space (market scenarios: view: discrete or multidiscrete)");
@@ -78,13 +81,21 @@ class Dqn final : public Learner {
     chosen_.resize(E * D);
     q_->forward_fast(observations_.data(), static_cast<int>(E), q_out_);
     const float* q = branches_.q_values(q_out_.data(), E, q_now_);
-    for (std::size_t i = 0; i < E; ++i)
+    for (std::size_t i = 0; i < E; ++i) {
+      // With a teacher, exploration is decided per env: a share of it copies the teacher's action.
+      const bool explore = teacher_.active() && ctx.rng.uniform() < epsilon;
+      if (explore && ctx.rng.uniform() < config_.teacher_share) {
+        teacher_.act(ctx.envs, i, std::span<std::int32_t>(chosen_).subspan(i * D, D));
+        continue;
+      }
       for (std::size_t d = 0; d < D; ++d) {
         const int n = branches_.size(d);
         const std::uint8_t* mask = M ? ctx.buffers.action_masks.data() + i * M + branches_.offset(d) : nullptr;
-        chosen_[i * D + d] = ctx.rng.uniform() < epsilon ? random_valid(ctx.rng, mask, n)
-                                                         : argmax_valid(q + i * A + branches_.offset(d), mask, n);
+        const bool random = teacher_.active() ? explore : ctx.rng.uniform() < epsilon;
+        chosen_[i * D + d] = random ? random_valid(ctx.rng, mask, n)
+                                    : argmax_valid(q + i * A + branches_.offset(d), mask, n);
       }
+    }
     ctx.envs.step(chosen_, {}, ctx.buffers);
     ctx.global_step += static_cast<std::int64_t>(E);
     for (std::size_t i = 0; i < E; ++i) {
@@ -277,6 +288,7 @@ class Dqn final : public Learner {
   std::vector<float> bootstrap_discount_;  // γ^k for a transition of k rewards
   std::vector<float> q_now_, q_next_, target_q_;  // Q values computed from the outputs (dueling)
   Network::Trace trace_;
+  Teacher teacher_;
   std::vector<std::uint8_t> all_valid_;
 };
 

@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "agents/baselines/market_policy.hpp"
 #include "agents/rl/distributions.hpp"
 #include "agents/rl/flat_adam.hpp"
 #include "agents/rl/learner.hpp"
@@ -17,6 +16,7 @@
 #include "agents/rl/reward_scaler.hpp"
 #include "agents/rl/entity_net.hpp"
 #include "agents/rl/rollout_buffer.hpp"
+#include "agents/rl/teacher.hpp"
 
 namespace expanse::agents {
 namespace {
@@ -41,14 +41,9 @@ class Ppo final : public Learner {
         batch_size_(static_cast<std::int64_t>(config.num_envs) * config.num_steps),
         iterations_(std::max<std::int64_t>(1, total_steps / batch_size_)),
         reward_scaler_(static_cast<std::size_t>(config.num_envs), config.gamma),
-        total_steps_(total_steps) {
-    if (config.teacher != "none") {
-      if (!dynamic_cast<const MarketEnv*>(&prototype) || shape_.box)
-        throw std::invalid_argument("teacher: " + config.teacher +
-                                    " acts on market scenarios in the discrete or multidiscrete view");
-      for (int e = 0; e < config.num_envs; ++e) teachers_.push_back(make_baseline(config.teacher));
-      teacher_indices_.resize(rollout_.indices.size());
-    }
+        total_steps_(total_steps),
+        teacher_(config.teacher, prototype, static_cast<std::size_t>(config.num_envs)) {
+    if (teacher_.active()) teacher_indices_.resize(rollout_.indices.size());
     actor_->bind(params_, 0);
     critic_->bind(params_, actor_->parameter_count());
     actor_->init_orthogonal(0.01, init_rng);
@@ -67,6 +62,7 @@ class Ppo final : public Learner {
       const double fraction = 1.0 - static_cast<double>(iteration_ - 1) / static_cast<double>(iterations_);
       optimizer_.set_learning_rate(std::max(0.0, fraction) * config_.learning_rate);
     }
+    rollout_teacher_weight_ = teacher_weight(ctx.global_step);
     collect(ctx);
     update(ctx);
   }
@@ -137,7 +133,7 @@ class Ppo final : public Learner {
   // Kickstarting's λ·teacher_coef at global step `step`: 1 → 0 over the first teacher_fraction of
   // training, then 0 (also without a teacher).
   double teacher_weight(std::int64_t step) const {
-    if (teachers_.empty()) return 0;
+    if (!teacher_.active()) return 0;
     const double span = config_.teacher_fraction * static_cast<double>(total_steps_);
     return span > 0 ? config_.teacher_coef * std::max(0.0, 1.0 - static_cast<double>(step) / span) : 0;
   }
@@ -145,10 +141,8 @@ class Ppo final : public Learner {
   // The teacher's action for every env at rollout row `row` (the env's state before the step).
   void teacher_actions(RunContext& ctx, std::size_t row) {
     const std::size_t I = shape_.index_size();
-    for (std::size_t e = 0; e < ctx.envs.size(); ++e) {
-      const auto& env = static_cast<const MarketEnv&>(ctx.envs.env(e));
-      teachers_[e]->act(env, std::span<std::int32_t>(teacher_indices_).subspan((row + e) * I, I), {});
-    }
+    for (std::size_t e = 0; e < ctx.envs.size(); ++e)
+      teacher_.act(ctx.envs, e, std::span<std::int32_t>(teacher_indices_).subspan((row + e) * I, I));
   }
 
   // Adds w·∂log π(teacher's action)/∂out for rollout row `row` (the teacher's loss is −λ·log π);
@@ -178,7 +172,7 @@ class Ppo final : public Learner {
       std::copy(ctx.buffers.action_masks.begin(), ctx.buffers.action_masks.end(),
                 rollout_.masks.begin() + static_cast<std::ptrdiff_t>(row * mask_size_));
       std::copy(next_done_.begin(), next_done_.end(), rollout_.dones.begin() + static_cast<std::ptrdiff_t>(row));
-      if (teacher_weight(ctx.global_step) > 0) teacher_actions(ctx, row);
+      if (rollout_teacher_weight_ > 0) teacher_actions(ctx, row);
       const float* obs = ctx.buffers.observations.data();
       critic_->forward_fast(obs, static_cast<int>(E), value_out_);
       actor_->forward_fast(obs, static_cast<int>(E), actor_out_);
@@ -241,7 +235,7 @@ class Ppo final : public Learner {
     grad_log_prob_.resize(B);
     grad_value_.resize(B);
     value_grad_out_.resize(B);
-    const double teacher = teacher_weight(ctx.global_step - batch_size_);  // the rollout's weight
+    const double teacher = rollout_teacher_weight_;
     double value_loss = 0, policy_loss = 0, entropy = 0, old_approx_kl = 0, approx_kl = 0, clipfrac_total = 0;
     int clipfrac_count = 0;
     for (int epoch = 0; epoch < config_.update_epochs; ++epoch) {
@@ -333,8 +327,9 @@ class Ppo final : public Learner {
   RewardScaler reward_scaler_;
   std::vector<double> step_rewards_;
   std::int64_t total_steps_;
-  std::vector<std::unique_ptr<MarketPolicy>> teachers_;  // one per env; empty without a teacher
-  std::vector<std::int32_t> teacher_indices_;            // (step, env, index), as rollout_.indices
+  Teacher teacher_;
+  double rollout_teacher_weight_ = 0;  // kickstarting's weight for the rollout being collected/learned
+  std::vector<std::int32_t> teacher_indices_;  // (step, env, index), as rollout_.indices
   std::vector<float> next_done_, next_values_;
   std::vector<std::int32_t> env_indices_;
   std::vector<float> env_values_;

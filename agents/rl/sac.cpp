@@ -7,7 +7,8 @@
 // Discrete action spaces get the discrete variant of sac_atari.py (Christodoulou 2019).
 // It keeps one Q value per action, takes expectations over the policy instead of a sampled action,
 // and masks invalid actions. Its updates go through LibTorch autograd. With `network: entity` its
-// actor and critics are entity networks (entity_net.hpp).
+// actor and critics are entity networks (entity_net.hpp). With a teacher (teacher.hpp), a share of
+// the warm-up's actions are the teacher's.
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -19,6 +20,7 @@
 #include "agents/rl/mlp.hpp"
 #include "agents/rl/replay_buffer.hpp"
 #include "agents/rl/schedule.hpp"
+#include "agents/rl/teacher.hpp"
 
 namespace expanse::agents {
 namespace {
@@ -46,7 +48,8 @@ class Sac final : public Learner {
         q_optimizer_(q_params_, config.q_lr, config.adam_eps),
         alpha_optimizer_(log_alpha_params_, config.q_lr, config.adam_eps),
         replay_(replay_capacity(config.buffer_size, total_steps, 1), obs_size_, shape_.index_size(),
-                shape_.value_size(), mask_size_) {
+                shape_.value_size(), mask_size_),
+        teacher_(config.teacher, prototype, 1) {
     if (!shape_.box && shape_.nvec.size() != 1)
       throw std::invalid_argument("SAC takes Box actions or, in its discrete variant, a Discrete space (not MultiDiscrete)");
     actor_->bind(actor_params_, 0);
@@ -191,6 +194,10 @@ class Sac final : public Learner {
   }
 
   void random_action(RunContext& ctx) {
+    if (teacher_.active() && ctx.rng.uniform() < config_.teacher_share) {
+      teacher_.act(ctx.envs, 0, index_);
+      return;
+    }
     if (!discrete_) {
       for (std::size_t d = 0; d < value_.size(); ++d)
         value_[d] = static_cast<float>(ctx.rng.uniform(shape_.low[d], shape_.high[d]));
@@ -404,6 +411,7 @@ class Sac final : public Learner {
   // The continuous update's scratch
   TanhGaussianSample pi_sample_, next_sample_, alpha_sample_;
   Network::Trace actor_trace_, q1_trace_, q2_trace_;
+  Teacher teacher_;
   std::vector<float> actor_out_, q1_out_, q2_out_, q_in_, pi_in_, grad_q1_, grad_q2_, q1_input_grad_, q2_input_grad_,
       grad_action_, actor_grad_out_;
   std::vector<double> targets_;

@@ -7,6 +7,7 @@
 
 #include "agents/rl/learner.hpp"
 #include "agents/rl/training.hpp"
+#include "agents/baselines/market_policy.hpp"
 #include "env/util/atomic_file.hpp"
 #include "env/util/user_error.hpp"
 
@@ -249,4 +250,104 @@ TEST_CASE("SAC learns Pendulum-v1", "[agents][learning]") {
   r.seed = 1;  // measured: −183.6 (docs/agents.md)
   const TrainSummary s = train(r);
   CHECK(s.final_eval_mean_return >= -250);
+}
+
+TEST_CASE("An entity network trained on one scenario acts and trains on another with the same products",
+          "[agents][entity][transfer]") {
+  at::set_num_threads(1);
+  const std::string asia = std::string(EXPANSE_SOURCE_DIR) + "/scenarios/asia-pacific.yaml";
+  const std::string world = std::string(EXPANSE_SOURCE_DIR) + "/scenarios/world.yaml";
+  const std::string tiny = std::string(EXPANSE_SOURCE_DIR) + "/scenarios/tiny.yaml";
+  const std::string config = "view: discrete\nnetwork: entity\nentity_width: 8\nnum_envs: 2\nnum_steps: 8\n";
+  const fs::path source = fresh_dir("transfer-source");
+  train(request(Algorithm::kPpo, asia, 64, config, source, false));
+
+  auto on_world = load_trained_policy(source, world);  // zero-shot: 41 regions instead of 12
+  CHECK(on_world->env().observation_size() == make_training_env(world, "discrete")->observation_size());
+  CHECK(std::isfinite(evaluate_policy(*on_world, 1, 3).front()));
+
+  TrainRequest init = request(Algorithm::kPpo, world, 64, config, fresh_dir("transfer-target"), false);
+  init.init = source;
+  CHECK(train(init).finished);
+  CHECK_THAT(slurp(init.out / "run.yaml"), Catch::Contains("init: "));
+
+  // Other products: a clear error naming the scenario, before anything is trained.
+  try {
+    load_trained_policy(source, tiny);
+    FAIL("expected a UserError");
+  } catch (const UserError& e) {
+    CHECK_THAT(e.diagnostics().front().str(), Catch::Contains("products [nlp] differ"));
+  }
+  TrainRequest wrong = request(Algorithm::kPpo, tiny, 64, config, fresh_dir("transfer-wrong"), false);
+  wrong.init = source;
+  CHECK_THROWS_AS(train(wrong), UserError);
+  CHECK_FALSE(fs::exists(wrong.out / "run.yaml"));
+  // A flat MLP has no place for 41 regions' blocks.
+  const fs::path flat = fresh_dir("transfer-flat");
+  train(request(Algorithm::kPpo, asia, 64, "view: discrete\nnum_envs: 2\nnum_steps: 8\nhidden: [8]\n", flat, false));
+  try {
+    load_trained_policy(flat, world);
+    FAIL("expected a UserError");
+  } catch (const UserError& e) {
+    CHECK_THAT(e.diagnostics().front().str(), Catch::Contains("parameters, this env's needs"));
+  }
+}
+
+TEST_CASE("Kickstarted and entity-network runs resume exactly", "[agents][resume][entity]") {
+  at::set_num_threads(1);
+  const std::string asia = std::string(EXPANSE_SOURCE_DIR) + "/scenarios/asia-pacific.yaml";
+  SECTION("PPO with a teacher and reward scaling") {
+    check_resume(Algorithm::kPpo, asia, 640, 400,
+                 "view: discrete\nnetwork: entity\nentity_width: 8\nnum_envs: 2\nnum_steps: 16\nnorm_reward: true\n"
+                 "teacher: greedy-roi\nteacher_fraction: 0.5\ncheckpoint_interval: 128\n",
+                 false, "ppo-teacher");
+  }
+  SECTION("DQN with a teacher") {
+    check_resume(Algorithm::kDqn, asia, 600, 400,
+                 "view: discrete\nnetwork: entity\nentity_width: 8\nlearning_starts: 100\nbatch_size: 8\n"
+                 "teacher: greedy-roi\ncheckpoint_interval: 150\n",
+                 false, "dqn-teacher");
+  }
+  SECTION("discrete SAC with entity networks and a teacher") {
+    check_resume(Algorithm::kSac, asia, 400, 250,
+                 "view: discrete\nnetwork: entity\nentity_width: 8\nlearning_starts: 100\nbatch_size: 8\n"
+                 "update_frequency: 1\nteacher: greedy-roi\ncheckpoint_interval: 100\n",
+                 false, "sac-teacher");
+  }
+}
+
+TEST_CASE("PPO's imitation term makes the policy copy its teacher's decisions", "[agents][teacher]") {
+  // With a large weight on the teacher's term the greedy policy must make the teacher's decisions
+  // (its entries and marketing changes) on the teacher's own trajectory; where the teacher holds,
+  // PPO's own term may already prefer another action.
+  at::set_num_threads(1);
+  const std::string asia = std::string(EXPANSE_SOURCE_DIR) + "/scenarios/asia-pacific.yaml";
+  const fs::path dir = fresh_dir("teacher-imitation");
+  TrainRequest r = request(Algorithm::kPpo, asia, 40'000,
+                           "view: discrete\nnetwork: entity\nentity_width: 32\nteacher: greedy-roi\nteacher_coef: 20\n"
+                           "teacher_fraction: 1\nnum_envs: 8\nnum_steps: 80\nlearning_rate: 1e-3\n",
+                           dir, false);
+  r.seed = 1;
+  train(r);
+  auto policy = load_trained_policy(dir);
+  const auto teacher = make_baseline("greedy-roi");
+  auto env = make_training_env(asia, "discrete");
+  auto& market = static_cast<MarketEnv&>(*env);
+  std::vector<float> obs = env->reset(77);
+  int agree = 0, decisions = 0;
+  for (bool done = false; !done;) {
+    std::int32_t mine = 0, theirs = 0;
+    const std::vector<std::uint8_t> mask = env->action_mask();
+    policy->act(obs, mask, std::span<std::int32_t>(&mine, 1), {});
+    teacher->act(market, std::span<std::int32_t>(&theirs, 1), {});
+    if (theirs != 0) {  // not hold
+      ++decisions;
+      agree += mine == theirs;
+    }
+    const Transition t = env->step(theirs);
+    obs = t.observation;
+    done = t.result.terminated || t.result.truncated;
+  }
+  REQUIRE(decisions >= 4);
+  CHECK(agree >= decisions * 3 / 4);
 }
