@@ -21,6 +21,9 @@ struct EntityLayout {
   std::vector<std::int32_t> output_slot;
   int entity_outputs = 0;  // slots per entity
   int global_outputs = 0;  // global slots
+  // A constant added to each output, not learned (a network's fixed log-prior over actions, set by
+  // the agent; the env leaves it empty).
+  std::vector<float> output_prior;
 };
 
 }  // namespace expanse

@@ -26,7 +26,8 @@ bool is_id(const std::string& s) {
   return true;
 }
 
-void read_policy(const YAML::Node& node, const std::string& path, Diagnostics& diagnostics, PolicyEntry& p) {
+void read_policy(const YAML::Node& node, const std::string& path, const std::string& base_dir, Diagnostics& diagnostics,
+                 PolicyEntry& p) {
   MapReader map(node, path, diagnostics);
   if (!map.is_map()) return;
   const bool learner = map.has("algorithm"), baseline = map.has("baseline"), optimum = map.has("optimum");
@@ -38,11 +39,19 @@ void read_policy(const YAML::Node& node, const std::string& path, Diagnostics& d
   if (learner) {
     p.kind = PolicyKind::kLearner;
     const int a = map.choice("algorithm", agents::algorithm_names(), Need::kRequired);
-    double steps = 0;
-    map.number("steps", steps, 1, 1e12, Need::kRequired);
-    p.steps = static_cast<std::int64_t>(steps);
     if (a < 0) return;
     const auto algorithm = static_cast<agents::Algorithm>(a);
+    double steps = static_cast<double>(agents::default_market_steps(algorithm));
+    map.number("steps", steps, 1, 1e12);
+    p.steps = static_cast<std::int64_t>(steps);
+    map.text("init", p.init);
+    if (!p.init.empty()) {
+      const fs::path init = fs::path(p.init).is_absolute() ? fs::path(p.init) : fs::path(base_dir) / p.init;
+      if (!fs::exists(init / "checkpoint.pt"))
+        diagnostics.add(map.child("init").Mark(), map.path("init"),
+                        "no trained run at " + init.string() + " (a directory of `expanse train` with checkpoint.pt)");
+      p.init = fs::absolute(init).lexically_normal().string();
+    }
     const YAML::Node config = map.child("config");
     // The defaults depend on the action space: Box only for SAC's and PPO's `view: box`.
     std::string view = agents::default_view(algorithm);
@@ -151,7 +160,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
         for (std::size_t i = 0; i < policies.size(); ++i) {
           PolicyEntry p;
           const std::string path = "policies[" + std::to_string(i) + "]";
-          read_policy(policies[i], path, diagnostics, p);
+          read_policy(policies[i], path, base_dir, diagnostics, p);
           if (p.name.empty()) continue;
           if (!is_id(p.name))
             diagnostics.add(policies[i].Mark(), path + ".name", "use letters, digits, '-', '_' or '.'");

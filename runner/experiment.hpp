@@ -26,7 +26,8 @@ struct PolicyEntry {
   std::string view;                // action view for baselines (learners: in config.view)
   agents::AgentConfig config;      // kLearner
   std::string config_yaml;         // kLearner: the overrides as written, for the snapshot
-  std::int64_t steps = 0;          // kLearner: training steps
+  std::int64_t steps = 0;          // kLearner: training steps (default: the algorithm's market budget)
+  std::string init;                // kLearner: a trained run to start from (absolute), or ""
 };
 
 struct Experiment {

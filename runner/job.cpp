@@ -98,6 +98,7 @@ void run_job(const fs::path& results, const Experiment& experiment, const Job& j
         request.seed = job.seed;
         request.out = train_dir;
         request.resume = true;  // an interrupted run continues from its last checkpoint
+        request.init = policy.init;
         agents::train(request);
       }
       const auto trained = agents::load_trained_policy(train_dir);

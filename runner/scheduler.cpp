@@ -171,7 +171,8 @@ int run_experiment(const std::string& experiment_file, const RunOptions& options
     }
   const fs::path results = options.results_root / e.name;
   // The snapshot: scenario paths rewritten to the copies in results/NAME/scenarios, so that a
-  // worker (and a later `compare`) needs nothing outside the results directory.
+  // worker (and a later `compare`) needs nothing outside the results directory but the runs that
+  // policies start from (`init:`, absolute).
   std::string snapshot = read_text_file(experiment_file);
   const fs::path snapshot_file = results / "experiment.yaml";
   const fs::path source_file = results / "experiment.source.yaml";
@@ -197,6 +198,9 @@ int run_experiment(const std::string& experiment_file, const RunOptions& options
       names.push_back(s.name + ".yaml");
     }
     root["scenarios"] = names;
+    // Policies' `init:` as the absolute paths they were resolved to, like the scenarios.
+    for (std::size_t i = 0; i < e.policies.size() && root["policies"] && root["policies"].IsSequence(); ++i)
+      if (!e.policies[i].init.empty()) root["policies"][i]["init"] = e.policies[i].init;
     YAML::Emitter emitter;
     emitter << root;
     rewritten << emitter.c_str() << "\n";

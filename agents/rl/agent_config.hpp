@@ -72,6 +72,10 @@ struct PpoConfig {
   double max_grad_norm = 0.5;
   double target_kl = 0.0;  // 0 = none, as CleanRL's default
   bool norm_reward = false;  // not in ppo.py: rewards ÷ running std of the return (reward_scaler.hpp)
+  // Not in ppo.py; entity networks in the Discrete view: a fixed log-prior of −ln R on the region's
+  // actions, so that the first policy holds as often as it moves in any one region
+  // (entity_net.hpp, with_balanced_regions).
+  bool balance_regions = false;
   // Not in ppo.py: kickstarting (Schmitt et al. 2018) from a baseline's actions on market scenarios.
   // The loss adds teacher_coef·λ·(−log π(teacher's action)), λ falling linearly from 1 to 0 over
   // the first teacher_fraction of training; after that PPO improves on its own.
@@ -140,6 +144,10 @@ struct AgentConfig {
 // apply on top: entity networks (but for continuous SAC), PPO's reward scaling, and the sizes
 // chosen by the sweep documented there; elsewhere CleanRL's values stand unchanged.
 AgentConfig default_agent_config(Algorithm algorithm, bool box_actions, bool market = false);
+
+// The training budget an experiment's policy entry gets without `steps:` (docs/agents.md, "Market
+// defaults"): sized so that a world run of the market defaults fits in 15 minutes on one core.
+std::int64_t default_market_steps(Algorithm algorithm);
 
 // Reads overrides from a YAML mapping (file name for messages); every problem is reported located,
 // as a UserError. Keys are the algorithm's own (e.g. `learning_rate`, `hidden: [64, 64]`) plus

@@ -60,6 +60,9 @@ EntityNet::EntityNet(const EntityLayout& layout, int width, Activation activatio
     index.push_back(static_cast<std::int64_t>(source_.back()));
   }
   source_index_ = torch::tensor(index, torch::kInt64);
+  if (!layout.output_prior.empty() && layout.output_prior.size() != source_.size())
+    throw std::invalid_argument("entity layout: one prior per output");
+  if (!layout.output_prior.empty()) prior_tensor_ = torch::tensor(layout.output_prior);
 }
 
 std::int64_t EntityNet::parameter_count() const {
@@ -107,7 +110,8 @@ torch::Tensor EntityNet::forward(const torch::Tensor& x) const {
     scores.push_back(out_.forward(hidden).view({B, R * static_cast<std::int64_t>(region_outputs_)}));
   }
   if (global_outputs_ > 0) scores.push_back(global_head_.forward(context));
-  return torch::cat(scores, 1).index_select(1, source_index_);
+  const torch::Tensor out = torch::cat(scores, 1).index_select(1, source_index_);
+  return layout_.output_prior.empty() ? out : out + prior_tensor_;
 }
 
 void EntityNet::run(const float* x, int rows, std::vector<std::vector<float>>& buffers,
@@ -162,6 +166,9 @@ void EntityNet::run(const float* x, int rows, std::vector<std::vector<float>>& b
   output.resize(B * O);
   for (std::size_t b = 0; b < B; ++b)
     for (std::size_t i = 0; i < O; ++i) output[b * O + i] = all_scores_[b * sources + source_[i]];
+  if (!layout_.output_prior.empty())
+    for (std::size_t b = 0; b < B; ++b)
+      for (std::size_t i = 0; i < O; ++i) output[b * O + i] += layout_.output_prior[i];
 }
 
 void EntityNet::forward_fast(const float* x, int rows, std::vector<float>& out) const {
@@ -243,6 +250,15 @@ EntityLayout with_leading_global_output(const EntityLayout& layout) {
   result.output_entity.insert(result.output_entity.begin(), EntityLayout::kGlobal);
   result.output_slot.insert(result.output_slot.begin(), layout.global_outputs);
   ++result.global_outputs;
+  return result;
+}
+
+EntityLayout with_balanced_regions(const EntityLayout& layout) {
+  EntityLayout result = layout;
+  const float log_regions = std::log(static_cast<float>(std::max<std::size_t>(1, layout.entities)));
+  result.output_prior.clear();
+  for (std::int32_t entity : layout.output_entity)
+    result.output_prior.push_back(entity == EntityLayout::kGlobal ? 0.f : -log_regions);
   return result;
 }
 

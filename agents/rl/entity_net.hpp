@@ -60,6 +60,7 @@ class EntityNet final : public Network {
   // Output i is source_[i] of a row's [R × region outputs, global outputs] scores.
   std::vector<std::size_t> source_;
   torch::Tensor source_index_;  // the same, for forward()
+  torch::Tensor prior_tensor_;  // layout_.output_prior, for forward()
   // Scratch: forward_fast's buffers and the parts' untraced outputs; backward's gradients.
   mutable std::vector<std::vector<float>> fast_buffers_;
   mutable std::vector<Trace> fast_parts_;
@@ -71,5 +72,9 @@ class EntityNet final : public Network {
 EntityLayout value_layout(const EntityLayout& layout);
 // `layout` with one more global output placed before all others (a dueling DQN's state value).
 EntityLayout with_leading_global_output(const EntityLayout& layout);
+// `layout` with a log-prior that makes each region's outputs 1/R as likely at the start as the
+// global ones (Discrete's hold): with R regions, holding is then as likely as one region's move
+// rather than one action in 6R + 1, whatever the scenario's size.
+EntityLayout with_balanced_regions(const EntityLayout& layout);
 
 }  // namespace expanse::agents

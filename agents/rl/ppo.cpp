@@ -29,8 +29,10 @@ class Ppo final : public Learner {
         obs_size_(prototype.observation_size()),
         mask_size_(mask_size(prototype.action_space())),
         outputs_(shape_.box ? static_cast<int>(shape_.value_size()) : shape_.total_choices()),
-        actor_(make_network(config.net, config.hidden, prototype.entity_layout(), static_cast<int>(obs_size_), outputs_,
-                            Activation::kTanh)),
+        actor_(make_network(config.net, config.hidden,
+                            config.balance_regions ? with_balanced_regions(prototype.entity_layout())
+                                                   : prototype.entity_layout(),
+                            static_cast<int>(obs_size_), outputs_, Activation::kTanh)),
         critic_(make_network(config.net, config.hidden, value_layout(prototype.entity_layout()),
                              static_cast<int>(obs_size_), 1, Activation::kTanh)),
         // CleanRL's actor_logstd (Box actions): free parameters after the two networks, zero at the start.

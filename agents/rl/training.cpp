@@ -217,7 +217,7 @@ bool is_scenario_path(const std::string& env) {
 std::string default_view(Algorithm algorithm) {
   switch (algorithm) {
     case Algorithm::kDqn: return "discrete";
-    case Algorithm::kPpo: return "multidiscrete";
+    case Algorithm::kPpo: return "discrete";
     case Algorithm::kSac: return "box";
     case Algorithm::kCem: return "multidiscrete";
   }
