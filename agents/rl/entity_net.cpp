@@ -63,15 +63,21 @@ EntityNet::EntityNet(const EntityLayout& layout, int width, Activation activatio
   if (!layout.output_prior.empty() && layout.output_prior.size() != source_.size())
     throw std::invalid_argument("entity layout: one prior per output");
   if (!layout.output_prior.empty()) prior_tensor_ = torch::tensor(layout.output_prior);
+  // The parts in use: the region head only with region outputs, the global head only with global
+  // outputs (a critic has no region head, a MultiDiscrete actor no global one).
+  parts_.push_back(&encoder_);
+  if (region_outputs_ > 0) parts_.insert(parts_.end(), {&self_, &from_context_, &out_});
+  if (global_outputs_ > 0) parts_.push_back(&global_head_);
 }
 
 std::int64_t EntityNet::parameter_count() const {
-  return encoder_.parameter_count() + self_.parameter_count() + from_context_.parameter_count() +
-         out_.parameter_count() + global_head_.parameter_count();
+  std::int64_t n = 0;
+  for (const Mlp* part : parts_) n += part->parameter_count();
+  return n;
 }
 
 void EntityNet::bind(FlatParameters& pool, std::int64_t offset) {
-  for (Mlp* part : {&encoder_, &self_, &from_context_, &out_, &global_head_}) {
+  for (Mlp* part : parts_) {
     part->bind(pool, offset);
     offset += part->parameter_count();
   }
@@ -79,20 +85,11 @@ void EntityNet::bind(FlatParameters& pool, std::int64_t offset) {
 
 void EntityNet::init_orthogonal(double output_gain, Rng& rng) {
   const double hidden = std::sqrt(2.0);  // the gain of a layer followed by an activation
-  encoder_.init_orthogonal(hidden, rng);
-  if (region_outputs_ > 0) {
-    self_.init_orthogonal(hidden, rng);
-    from_context_.init_orthogonal(hidden, rng);
-    out_.init_orthogonal(output_gain, rng);
-  }
-  if (global_outputs_ > 0) global_head_.init_orthogonal(output_gain, rng);
+  for (Mlp* part : parts_) part->init_orthogonal(part == &out_ || part == &global_head_ ? output_gain : hidden, rng);
 }
 
 void EntityNet::init_uniform_fan_in(Rng& rng) {
-  encoder_.init_uniform_fan_in(rng);
-  if (region_outputs_ > 0)
-    for (Mlp* part : {&self_, &from_context_, &out_}) part->init_uniform_fan_in(rng);
-  if (global_outputs_ > 0) global_head_.init_uniform_fan_in(rng);
+  for (Mlp* part : parts_) part->init_uniform_fan_in(rng);
 }
 
 torch::Tensor EntityNet::forward(const torch::Tensor& x) const {

@@ -28,6 +28,8 @@ class EntityNet final : public Network {
  public:
   // Outputs as `layout` places them (output_entity / output_slot).
   EntityNet(const EntityLayout& layout, int width, Activation activation);
+  EntityNet(const EntityNet&) = delete;  // parts_ points into the object
+  EntityNet& operator=(const EntityNet&) = delete;
 
   std::int64_t parameter_count() const override;
   void bind(FlatParameters& pool, std::int64_t offset) override;
@@ -57,6 +59,7 @@ class EntityNet final : public Network {
   std::size_t inputs_, width_, region_outputs_, global_outputs_;
   // Single layers (no activation of their own) but the global head.
   Mlp encoder_, self_, from_context_, out_, global_head_;
+  std::vector<Mlp*> parts_;  // those in use, in the order of the parameters
   // Output i is source_[i] of a row's [R × region outputs, global outputs] scores.
   std::vector<std::size_t> source_;
   torch::Tensor source_index_;  // the same, for forward()

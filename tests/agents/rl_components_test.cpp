@@ -447,6 +447,18 @@ TEST_CASE("Agent configs: defaults, overrides and located errors", "[agents][con
   read_agent_config(agent_config_yaml(cem), "snapshot.yaml", cem_again);
   CHECK(agent_config_yaml(cem_again) == agent_config_yaml(cem));
   CHECK(parse_algorithm("cem") == Algorithm::kCem);
+  // The market defaults (docs/agents.md): PPO's entity network, reward scaling and teacher; none on
+  // classic envs, and no teacher for Box actions.
+  const AgentConfig market = default_agent_config(Algorithm::kPpo, false, true);
+  CHECK(market.ppo.net.entity());
+  CHECK(market.ppo.norm_reward);
+  CHECK(market.ppo.teacher == "greedy-roi");
+  CHECK(default_agent_config(Algorithm::kPpo, true, true).ppo.teacher == "none");
+  CHECK_FALSE(default_agent_config(Algorithm::kPpo, false).ppo.net.entity());
+  CHECK(default_agent_config(Algorithm::kDqn, false, true).dqn.net.network == "mlp");
+  AgentConfig bad_network = default_agent_config(Algorithm::kSac, false);
+  CHECK_THROWS_WITH(read_agent_config("network: deepsets\n", "n.yaml", bad_network),
+                    Catch::Contains("n.yaml:1:10: network: expected one of mlp, entity"));
   AgentConfig ppo = default_agent_config(Algorithm::kPpo, false);
   CHECK_THROWS_WITH(read_agent_config("hidden: []\n", "ppo.yaml", ppo),
                     Catch::Contains("ppo.yaml:1:9: hidden: must list at least one whole layer width"));
