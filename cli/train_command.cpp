@@ -92,12 +92,12 @@ class TrainCommand final : public Command {
 
   static po::options_description options() {
     po::options_description o("options");
-    o.add_options()("algo", po::value<std::string>(), "dqn, ppo, sac or cem")(
-        "env", po::value<std::string>(), "reference env id or scenario file")(
+    o.add_options()("algo", po::value<std::string>(), "dqn, ppo, sac or cem")("env", po::value<std::string>(),
+                                                                              "reference env id or scenario file")(
         "steps", po::value<long long>(), "total env steps")("seed", po::value<std::string>()->default_value("1"),
-                                                             "random seed")(
+                                                            "random seed")(
         "out", po::value<std::string>(), "run directory")("config", po::value<std::string>(),
-                                                         "YAML file of hyperparameters")(
+                                                          "YAML file of hyperparameters")(
         "resume", "continue the run in --out from its last checkpoint")(
         "init", po::value<std::string>(),
         "start from the networks of this run directory (same algorithm; another scenario with the same products may "
@@ -115,7 +115,8 @@ class EvalCommand final : public Command {
     out << "usage: expanse eval DIR [--env SCENARIO] [--episodes N] [--seed S] [--out FILE.csv]\n\n"
            "Runs the policy saved in DIR (by `expanse train`) deterministically for N episodes seeded\n"
            "from S and prints every return and their mean. With --env it acts on another scenario with the\n"
-           "same observation blocks (the same products): zero-shot transfer of an entity network. On a market scenario it also prints the KPI\n"
+           "same observation blocks (the same products): zero-shot transfer of an entity network. On a market scenario "
+           "it also prints the KPI\n"
            "summary (the discounted return there is the experiment runner's score) and with --out writes\n"
            "one CSV row per quarter, as `expanse sim` does.\n\n"
         << options();
@@ -134,7 +135,8 @@ class EvalCommand final : public Command {
     const int episodes = vm["episodes"].as<int>();
     if (episodes <= 0) throw po::error("--episodes must be positive");
     const std::string out_path = vm.count("out") ? vm["out"].as<std::string>() : "";
-    auto policy = agents::load_trained_policy(vm["dir"].as<std::string>(), vm.count("env") ? vm["env"].as<std::string>() : "");
+    auto policy =
+        agents::load_trained_policy(vm["dir"].as<std::string>(), vm.count("env") ? vm["env"].as<std::string>() : "");
     const auto* market = dynamic_cast<const MarketEnv*>(&policy->env());
     if (!out_path.empty() && !market)
       throw po::error("--out writes a market scenario's quarters; " + vm["dir"].as<std::string>() + " was trained on " +

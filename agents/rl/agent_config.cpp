@@ -117,7 +117,9 @@ constexpr int kMaxInt = 2'000'000'000;
 
 // A teacher is a baseline that acts on the env's state alone, without memory or randomness of its
 // own, so that a resumed run is identical (not the planner, which looks ahead), or none.
-std::vector<std::string> teacher_choices() { return {"none", "greedy-roi", "partner-greedy"}; }
+std::vector<std::string> teacher_choices() {
+  return {"none", "greedy-roi", "partner-greedy"};
+}
 
 std::vector<Field> fields_of(AgentConfig& c) {
   std::vector<Field> f{

@@ -16,9 +16,9 @@
 
 #include "agents/rl/action_branches.hpp"
 #include "agents/rl/distributions.hpp"
+#include "agents/rl/entity_net.hpp"
 #include "agents/rl/flat_adam.hpp"
 #include "agents/rl/learner.hpp"
-#include "agents/rl/entity_net.hpp"
 #include "agents/rl/n_step_window.hpp"
 #include "agents/rl/replay_buffer.hpp"
 #include "agents/rl/schedule.hpp"
@@ -92,8 +92,8 @@ class Dqn final : public Learner {
         const int n = branches_.size(d);
         const std::uint8_t* mask = M ? ctx.buffers.action_masks.data() + i * M + branches_.offset(d) : nullptr;
         const bool random = teacher_.active() ? explore : ctx.rng.uniform() < epsilon;
-        chosen_[i * D + d] = random ? random_valid(ctx.rng, mask, n)
-                                    : argmax_valid(q + i * A + branches_.offset(d), mask, n);
+        chosen_[i * D + d] =
+            random ? random_valid(ctx.rng, mask, n) : argmax_valid(q + i * A + branches_.offset(d), mask, n);
       }
     }
     ctx.envs.step(chosen_, {}, ctx.buffers);
@@ -229,8 +229,8 @@ class Dqn final : public Learner {
       q_->forward_fast(batch_.next_observations.data(), static_cast<int>(B), q_out_);
       online_next_q = branches_.q_values(q_out_.data(), B, q_next_);
     }
-    const float* q = branches_.q_values(q_->forward_trace(batch_.observations.data(), static_cast<int>(B), trace_).data(),
-                                        B, q_now_);
+    const float* q = branches_.q_values(
+        q_->forward_trace(batch_.observations.data(), static_cast<int>(B), trace_).data(), B, q_now_);
     grad_out_.assign(B * W, 0.0f);
     double loss = 0, q_sum = 0;
     for (std::size_t i = 0; i < B; ++i) {

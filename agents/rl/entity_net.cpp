@@ -95,9 +95,9 @@ void EntityNet::init_uniform_fan_in(Rng& rng) {
 torch::Tensor EntityNet::forward(const torch::Tensor& x) const {
   const std::int64_t B = x.size(0), R = static_cast<std::int64_t>(layout_.entities);
   const auto W = static_cast<std::int64_t>(width_), G = static_cast<std::int64_t>(layout_.global_count);
-  const torch::Tensor blocks = x.narrow(1, static_cast<std::int64_t>(layout_.block_offset),
-                                        R * static_cast<std::int64_t>(layout_.block_size))
-                                   .reshape({B * R, static_cast<std::int64_t>(layout_.block_size)});
+  const torch::Tensor blocks =
+      x.narrow(1, static_cast<std::int64_t>(layout_.block_offset), R * static_cast<std::int64_t>(layout_.block_size))
+          .reshape({B * R, static_cast<std::int64_t>(layout_.block_size)});
   const torch::Tensor encoded = activate(encoder_.forward(blocks), activation_);  // (B·R, W)
   const torch::Tensor context = torch::cat({encoded.view({B, R, W}).mean(1), x.narrow(1, 0, G)}, 1);
   std::vector<torch::Tensor> scores;
@@ -156,7 +156,8 @@ void EntityNet::run(const float* x, int rows, std::vector<std::vector<float>>& b
   if (global_outputs_ > 0) {
     const std::vector<float>& s = global_head_.forward_trace(context.data(), rows, parts[kGlobalHead]);
     for (std::size_t b = 0; b < B; ++b)
-      std::copy_n(s.data() + b * global_outputs_, global_outputs_, all_scores_.data() + b * sources + R * region_outputs_);
+      std::copy_n(s.data() + b * global_outputs_, global_outputs_,
+                  all_scores_.data() + b * sources + R * region_outputs_);
   }
   const std::size_t O = source_.size();
   std::vector<float>& output = buffers[kOutput];

@@ -38,8 +38,8 @@ class Mlp final : public Network {
   void forward_fast(const float* x, int rows, std::vector<float>& out) const override;
 
   // Training without autograd (DQN, PPO, continuous SAC): for these small networks LibTorch's
-  // per-operator and autograd bookkeeping cost more than the arithmetic (docs/agents.md, "Speed"). `forward_trace` is forward_fast keeping every
-  // layer's output in `trace` (its last entry is the network's output); `backward` takes
+  // per-operator and autograd bookkeeping cost more than the arithmetic (docs/agents.md, "Speed"). `forward_trace` is
+  // forward_fast keeping every layer's output in `trace` (its last entry is the network's output); `backward` takes
   // ∂loss/∂output (rows × outputs) and adds ∂loss/∂parameters into the pool's gradient buffer
   // (unless `parameter_grads` is false) and, given `grad_input`, writes ∂loss/∂x there (rows ×
   // inputs; SAC's actor loss reaches the actor through the critics' inputs). `x` must be the input

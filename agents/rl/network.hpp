@@ -4,11 +4,11 @@
 // by every network one optimiser trains; training runs without autograd (forward_trace/backward),
 // acting through forward_fast, and forward() builds the same function in LibTorch (discrete SAC's
 // updates, the tests' autograd reference).
+#include <torch/torch.h>
+
 #include <cstdint>
 #include <memory>
 #include <vector>
-
-#include <torch/torch.h>
 
 #include "agents/rl/agent_config.hpp"
 #include "env/entity_layout.hpp"

@@ -10,11 +10,11 @@
 #include <cmath>
 
 #include "agents/rl/distributions.hpp"
+#include "agents/rl/entity_net.hpp"
 #include "agents/rl/flat_adam.hpp"
 #include "agents/rl/learner.hpp"
 #include "agents/rl/losses.hpp"
 #include "agents/rl/reward_scaler.hpp"
-#include "agents/rl/entity_net.hpp"
 #include "agents/rl/rollout_buffer.hpp"
 #include "agents/rl/teacher.hpp"
 
@@ -29,10 +29,10 @@ class Ppo final : public Learner {
         obs_size_(prototype.observation_size()),
         mask_size_(mask_size(prototype.action_space())),
         outputs_(shape_.box ? static_cast<int>(shape_.value_size()) : shape_.total_choices()),
-        actor_(make_network(config.net, config.hidden,
-                            config.balance_regions ? with_balanced_regions(prototype.entity_layout())
-                                                   : prototype.entity_layout(),
-                            static_cast<int>(obs_size_), outputs_, Activation::kTanh)),
+        actor_(make_network(
+            config.net, config.hidden,
+            config.balance_regions ? with_balanced_regions(prototype.entity_layout()) : prototype.entity_layout(),
+            static_cast<int>(obs_size_), outputs_, Activation::kTanh)),
         critic_(make_network(config.net, config.hidden, value_layout(prototype.entity_layout()),
                              static_cast<int>(obs_size_), 1, Activation::kTanh)),
         // CleanRL's actor_logstd (Box actions): free parameters after the two networks, zero at the start.
@@ -92,7 +92,9 @@ class Ppo final : public Learner {
     }
   }
 
-  void load_weights(torch::serialize::InputArchive& archive) override { read_weights(archive, "params", params_.values); }
+  void load_weights(torch::serialize::InputArchive& archive) override {
+    read_weights(archive, "params", params_.values);
+  }
 
   void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
            std::span<float> values) override {
@@ -330,7 +332,7 @@ class Ppo final : public Learner {
   std::vector<double> step_rewards_;
   std::int64_t total_steps_;
   Teacher teacher_;
-  double rollout_teacher_weight_ = 0;  // kickstarting's weight for the rollout being collected/learned
+  double rollout_teacher_weight_ = 0;          // kickstarting's weight for the rollout being collected/learned
   std::vector<std::int32_t> teacher_indices_;  // (step, env, index), as rollout_.indices
   std::vector<float> next_done_, next_values_;
   std::vector<std::int32_t> env_indices_;

@@ -272,8 +272,12 @@ TrainSummary train(const TrainRequest& request) {
   if (request.steps <= 0) throw run_error(dir, "--steps must be positive");
   const bool market = is_scenario_path(request.env);
   const std::string view = market ? (config.view.empty() ? default_view(config.algorithm) : config.view) : "";
-  RunFile run{market ? fs::absolute(request.env).string() : request.env, view, to_string(config.algorithm),
-              request.steps, request.seed, request.init.empty() ? "" : fs::absolute(request.init).string()};
+  RunFile run{market ? fs::absolute(request.env).string() : request.env,
+              view,
+              to_string(config.algorithm),
+              request.steps,
+              request.seed,
+              request.init.empty() ? "" : fs::absolute(request.init).string()};
   const std::string config_text = agent_config_yaml(config);
   const fs::path checkpoint = dir / "checkpoint.pt";
   const bool resuming = request.resume && fs::exists(checkpoint);
@@ -446,8 +450,9 @@ std::unique_ptr<TrainedPolicy> load_run(const fs::path& run_dir, const std::stri
     else
       learner->load_weights(archive);
   } catch (const std::exception& e) {
-    throw run_error(file, std::string(other_env.empty() ? "cannot load the policy: " : "cannot act on " + other_env + ": ") +
-                              e.what());
+    throw run_error(
+        file,
+        std::string(other_env.empty() ? "cannot load the policy: " : "cannot act on " + other_env + ": ") + e.what());
   }
   return std::make_unique<LoadedPolicy>(std::move(env), std::move(learner));
 }
@@ -462,8 +467,8 @@ void load_initial_weights(const fs::path& init_dir, Algorithm algorithm, const E
                           Learner& learner) {
   const RunFile run = read_run_yaml(init_dir / "run.yaml");
   if (run_algorithm(init_dir, run) != algorithm)
-    throw run_error(init_dir / "run.yaml", "--init: the run trained " + run.algorithm + ", this one trains " +
-                                               to_string(algorithm));
+    throw run_error(init_dir / "run.yaml",
+                    "--init: the run trained " + run.algorithm + ", this one trains " + to_string(algorithm));
   if (run.view != (dynamic_cast<const MarketEnv*>(&env) ? to_string(static_cast<const MarketEnv&>(env).view()) : ""))
     throw run_error(init_dir / "run.yaml", "--init: the run acted in the " + (run.view.empty() ? "classic" : run.view) +
                                                " view; this one needs the same view");

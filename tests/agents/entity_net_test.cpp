@@ -1,8 +1,9 @@
 // The entity network: its hand-written gradients against LibTorch's autograd, its outputs where the
 // env's action space has them, and its independence of the number of regions.
+#include "agents/rl/entity_net.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "agents/rl/entity_net.hpp"
 #include "env/market/market_env.hpp"
 #include "env/market/scenario_loader.hpp"
 
@@ -94,8 +95,10 @@ TEST_CASE("The entity network places each output at its region and has as many p
   small.forward_fast(swapped.data(), 1, out_swapped);
   CHECK(out[0] == Approx(out_swapped[0]).epsilon(1e-5));  // hold
   for (int op = 0; op < 6; ++op) {
-    CHECK(out[static_cast<std::size_t>(1 + op)] == Approx(out_swapped[static_cast<std::size_t>(1 + 18 + op)]).margin(1e-5));
-    CHECK(out[static_cast<std::size_t>(1 + 18 + op)] == Approx(out_swapped[static_cast<std::size_t>(1 + op)]).margin(1e-5));
+    CHECK(out[static_cast<std::size_t>(1 + op)] ==
+          Approx(out_swapped[static_cast<std::size_t>(1 + 18 + op)]).margin(1e-5));
+    CHECK(out[static_cast<std::size_t>(1 + 18 + op)] ==
+          Approx(out_swapped[static_cast<std::size_t>(1 + op)]).margin(1e-5));
   }
 }
 

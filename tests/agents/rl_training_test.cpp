@@ -5,9 +5,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "agents/baselines/market_policy.hpp"
 #include "agents/rl/learner.hpp"
 #include "agents/rl/training.hpp"
-#include "agents/baselines/market_policy.hpp"
 #include "env/util/atomic_file.hpp"
 #include "env/util/user_error.hpp"
 
