@@ -1,7 +1,7 @@
 #pragma once
 // Collaborative filtering of a sparse rating matrix — partners (rows) × region-products (columns),
 // the value being a partner's observed effectiveness — to predict the pairs never observed
-// (MODEL.md §6): neighbourhood methods (user- or item-based kNN, cosine or Pearson) and ALS matrix
+// (docs/analysis.md): neighbourhood methods (user- or item-based kNN, cosine or Pearson) and ALS matrix
 // factorisation with regularisation.
 #include <Eigen/Dense>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// Records of past market entries (MODEL.md §6), the data the priors are fitted to: a CSV with one
+// Records of past market entries (docs/analysis.md), the data the priors are fitted to: a CSV with one
 // row per entry and quarter, and rows of partners' measured performance. Either given by the user
 // or generated from a scenario's ground truth (then marked synthetic in its first line).
 //

@@ -1,6 +1,6 @@
 #pragma once
 // k-means clustering (Lloyd's algorithm) with k-means++ seeding and restarts: the market
-// segmentation of MODEL.md §6. Rows of X are points (standardise features first).
+// segmentation of docs/analysis.md. Rows of X are points (standardise features first).
 #include <Eigen/Dense>
 #include <vector>
 

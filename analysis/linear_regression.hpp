@@ -1,5 +1,5 @@
 #pragma once
-// Linear regression for the priors (MODEL.md §6): ordinary least squares with standard errors and
+// Linear regression for the priors (docs/analysis.md): ordinary least squares with standard errors and
 // prediction intervals (the "risk" of an estimate), ridge with its penalty chosen by k-fold
 // cross-validation, and polynomial features.
 #include <Eigen/Dense>

@@ -1,5 +1,5 @@
 #pragma once
-// From history to priors (MODEL.md §6): Bass fits per historical entry, market segments by
+// From history to priors (docs/analysis.md): Bass fits per historical entry, market segments by
 // clustering, regression of each parameter on region features with partial pooling inside
 // segments, collaborative filtering of partner performance. The result is the WorldPrior the env
 // draws its worlds from, with the fit's metrics.

@@ -1,4 +1,4 @@
-// `expanse fit`: history → priors file (MODEL.md §6), and `expanse segments`: the market segments.
+// `expanse fit`: history → priors file (docs/analysis.md), and `expanse segments`: the market segments.
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdio>

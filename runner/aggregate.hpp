@@ -2,7 +2,7 @@
 // From finished runs to answers: per scenario and policy, the score of every run (its mean
 // discounted return over the evaluation episodes), rliable's statistics over runs (mean, median, IQM
 // with stratified-bootstrap intervals, probability of improvement for every pair, performance
-// profiles), the KPIs of MODEL.md §7 over all evaluation episodes, and the learning curves of the
+// profiles), the KPIs of docs/model.md ("KPIs of an episode") over all evaluation episodes, and the learning curves of the
 // learners. Writes summary.csv, summary.json and the report (report.hpp), prints the comparison.
 #include <cstdint>
 #include <filesystem>

@@ -1,5 +1,5 @@
 #pragma once
-// Baseline policies for the market env (MODEL.md; issue 6): the yardsticks a learning agent must
+// Baseline policies for the market env (docs/baselines.md): the yardsticks a learning agent must
 // beat. A baseline may read the env itself, not only the observation — the planner looks ahead
 // with clone(), the heuristics read the prior's estimates — and acts in whichever action view the
 // env has. No LibTorch here.

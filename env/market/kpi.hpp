@@ -1,5 +1,5 @@
 #pragma once
-// Key performance indicators of an episode and their summary across episodes (MODEL.md §7).
+// Key performance indicators of an episode and their summary across episodes (docs/model.md, "KPIs of an episode").
 #include <array>
 #include <string>
 #include <vector>

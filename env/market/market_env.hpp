@@ -1,5 +1,5 @@
 #pragma once
-// The market-expansion environment (MODEL.md §1–5): one quarter per step, in the documented order
+// The market-expansion environment (docs/model.md): one quarter per step, in the documented order
 // actions → exogenous processes → competition → diffusion → money → knowledge → end. One model,
 // three action views (Discrete with mask, MultiDiscrete, Box), so agents compare on the same
 // dynamics. The world (potentials, Bass coefficients, competitors, partner effectiveness) is drawn
@@ -187,7 +187,7 @@ class MarketEnv final : public Env {
   std::vector<double> shock_log_keep_;                  // R: ln(1 − shock hazard)
   std::vector<double> failure_log_keep_;                // P: ln(1 − failure rate)
   std::vector<double> mode_reach_;                      // modes × K: each mode's reach, repeated per product
-  std::array<double, kModeCount + 1> learning_rate_{};  // per mode, then research's (MODEL.md §6)
+  std::array<double, kModeCount + 1> learning_rate_{};  // per mode, then research's (docs/model.md, "One quarter")
   std::vector<double> revenue_kept_;                    // 1 + P: the share of revenue kept, by partner + 1 (0: none)
 
   // The world of this episode: the uniforms drawn at reset (R × kRegionDraws, then P × K), and the

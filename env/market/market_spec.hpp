@@ -1,5 +1,5 @@
 #pragma once
-// Everything the market model derives once from a scenario (MODEL.md §2): market potential from
+// Everything the market model derives once from a scenario (docs/model.md, "What is derived from the country data"): market potential from
 // the gravity model, CAGE distances, cost levels, risk rates, cross-country neighbours, and the
 // action layout. Immutable and shared by every env built from the same scenario.
 #include <algorithm>

@@ -100,7 +100,7 @@ struct ModeParams {
   double utility = 0;   // β_mode in the attraction model
 };
 
-// Calibration of the market model (MODEL.md): defaults are the documented central values.
+// Calibration of the market model (docs/model.md): defaults are the documented central values.
 struct ModelParams {
   double gdp_elasticity = 0.9;  // α
   double cage_cultural = 0.3, cage_administrative = 0.2, cage_geographic = 0.3, cage_economic = 0.2;

@@ -1,5 +1,5 @@
 #pragma once
-// Synthetic content for scenarios, always marked synthetic: partners (MODEL.md §2: partner data is
+// Synthetic content for scenarios, always marked synthetic: partners (docs/model.md; partner data is
 // generated, never presented as real) and whole synthetic regions for scale experiments.
 #include <cstdint>
 #include <vector>

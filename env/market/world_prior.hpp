@@ -1,5 +1,5 @@
 #pragma once
-// The plug between analysis and env (MODEL.md §6): for every quantity a scenario leaves open, a
+// The plug between analysis and env (docs/analysis.md): for every quantity a scenario leaves open, a
 // distribution the env draws from at reset (one world per episode). Until fitted priors exist,
 // default_world_prior() derives them from the country data alone (docs/model.md, "Default prior").
 // A fitted priors file (analysis, a later issue) produces the same struct.

@@ -1,4 +1,4 @@
-// Property tests of the market model's invariants (MODEL.md §4–5), over every shipped scenario
+// Property tests of the market model's invariants (docs/model.md, "One quarter, in this order"), over every shipped scenario
 // that is small enough and every action view, under random valid actions.
 #include "env/market/market_env.hpp"
 
