@@ -333,21 +333,24 @@ TEST_CASE("PPO's imitation term makes the policy copy its teacher's decisions", 
   const auto teacher = make_baseline("greedy-roi");
   auto env = make_training_env(asia, "discrete");
   auto& market = static_cast<MarketEnv&>(*env);
-  std::vector<float> obs = env->reset(77);
   int agree = 0, decisions = 0;
-  for (bool done = false; !done;) {
-    std::int32_t mine = 0, theirs = 0;
-    const std::vector<std::uint8_t> mask = env->action_mask();
-    policy->act(obs, mask, std::span<std::int32_t>(&mine, 1), {});
-    teacher->act(market, std::span<std::int32_t>(&theirs, 1), {});
-    if (theirs != 0) {  // not hold
-      ++decisions;
-      agree += mine == theirs;
+  for (std::uint64_t seed = 70; seed < 80; ++seed) {  // ten episodes, the teacher acting
+    std::vector<float> obs = env->reset(seed);
+    for (bool done = false; !done;) {
+      std::int32_t mine = 0, theirs = 0;
+      const std::vector<std::uint8_t> mask = env->action_mask();
+      policy->act(obs, mask, std::span<std::int32_t>(&mine, 1), {});
+      teacher->act(market, std::span<std::int32_t>(&theirs, 1), {});
+      if (theirs != 0) {  // not hold
+        ++decisions;
+        agree += mine == theirs;
+      }
+      const Transition t = env->step(theirs);
+      obs = t.observation;
+      done = t.result.terminated || t.result.truncated;
     }
-    const Transition t = env->step(theirs);
-    obs = t.observation;
-    done = t.result.terminated || t.result.truncated;
   }
-  REQUIRE(decisions >= 4);
-  CHECK(agree >= decisions * 3 / 4);
+  INFO(agree << " of " << decisions << " decisions agree");
+  REQUIRE(decisions >= 20);
+  CHECK(agree >= decisions * 6 / 10);  // measured: docs/agents.md, "Learning tests"
 }
