@@ -259,10 +259,58 @@ double RunContext::recent_mean() const {
   return std::accumulate(recent_returns.begin(), recent_returns.end(), 0.0) / static_cast<double>(recent_returns.size());
 }
 
-// Starts `learner` from the networks of the run in `init_dir` (defined below, beside the loading of
-// trained policies).
+namespace {
+
+Algorithm run_algorithm(const fs::path& run_dir, const RunFile& run) {
+  try {
+    return parse_algorithm(run.algorithm);
+  } catch (const std::exception& e) {
+    throw run_error(run_dir / "run.yaml", std::string("algorithm: ") + e.what());
+  }
+}
+
+// An entity network's blocks hold one observed adoption per product: a run moves to another
+// scenario only if its products are the same, in the same order.
+void check_same_products(const fs::path& run_dir, const Env& env, const std::string& env_name) {
+  const auto* market = dynamic_cast<const MarketEnv*>(&env);
+  const fs::path copy = run_dir / "scenario.yaml";
+  if (!market || !fs::exists(copy)) return;
+  auto ids = [](const Scenario& scenario) {
+    std::string list;
+    for (const auto& p : scenario.products) list += (list.empty() ? "" : ", ") + p.id;
+    return list;
+  };
+  const std::string theirs = ids(load_scenario_file(copy.string())), ours = ids(market->spec().scenario());
+  if (theirs != ours)
+    throw run_error(env_name, "products [" + ours + "] differ from those the run in " + run_dir.string() +
+                                  " was trained with [" + theirs + "]: its networks read other observations");
+}
+
+// Starts `learner` from the networks of the run in `init_dir` (`--init`).
 void load_initial_weights(const fs::path& init_dir, Algorithm algorithm, const Env& env, const std::string& env_name,
-                          Learner& learner);
+                          Learner& learner) {
+  const RunFile run = read_run_yaml(init_dir / "run.yaml");
+  if (run_algorithm(init_dir, run) != algorithm)
+    throw run_error(init_dir / "run.yaml",
+                    "--init: the run trained " + run.algorithm + ", this one trains " + to_string(algorithm));
+  const auto* market = dynamic_cast<const MarketEnv*>(&env);
+  const std::string view = market ? to_string(market->view()) : "";
+  if (run.view != view)
+    throw run_error(init_dir / "run.yaml", "--init: the run acted in the " + (run.view.empty() ? "classic" : run.view) +
+                                               " view, this one in the " + (view.empty() ? "classic" : view) + " view");
+  check_same_products(init_dir, env, env_name);
+  const fs::path file = init_dir / "checkpoint.pt";
+  if (!fs::exists(file)) throw run_error(file, "--init: no checkpoint: the run has not saved a policy yet");
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(file.string());
+    learner.load_weights(archive);
+  } catch (const std::exception& e) {
+    throw run_error(file, std::string("--init: cannot start from this run: ") + e.what());
+  }
+}
+
+}  // namespace
 
 TrainSummary train(const TrainRequest& request) {
   const AgentConfig& config = request.config;
@@ -401,36 +449,9 @@ TrainSummary train(const TrainRequest& request) {
   return summary;
 }
 
-namespace {
-
-Algorithm run_algorithm(const fs::path& run_dir, const RunFile& run) {
-  try {
-    return parse_algorithm(run.algorithm);
-  } catch (const std::exception& e) {
-    throw run_error(run_dir / "run.yaml", std::string("algorithm: ") + e.what());
-  }
-}
-
-// An entity network's blocks hold one observed adoption per product: a run moves to another
-// scenario only if its products are the same, in the same order.
-void check_same_products(const fs::path& run_dir, const Env& env, const std::string& env_name) {
-  const auto* market = dynamic_cast<const MarketEnv*>(&env);
-  const fs::path copy = run_dir / "scenario.yaml";
-  if (!market || !fs::exists(copy)) return;
-  auto ids = [](const Scenario& scenario) {
-    std::string list;
-    for (const auto& p : scenario.products) list += (list.empty() ? "" : ", ") + p.id;
-    return list;
-  };
-  const std::string theirs = ids(load_scenario_file(copy.string())), ours = ids(market->spec().scenario());
-  if (theirs != ours)
-    throw run_error(env_name, "products [" + ours + "] differ from those the run in " + run_dir.string() +
-                                  " was trained with [" + theirs + "]: its networks read other observations");
-}
-
-// A run's learner on `env` (by default its own), with the run's networks: the whole training state
-// on its own env, the networks alone on another.
-std::unique_ptr<TrainedPolicy> load_run(const fs::path& run_dir, const std::string& other_env) {
+// A run's learner on `other_env` (by default its own), with the run's networks: the whole training
+// state on its own env, the networks alone on another.
+std::unique_ptr<TrainedPolicy> load_trained_policy(const fs::path& run_dir, const std::string& other_env) {
   const RunFile run = read_run_yaml(run_dir / "run.yaml");
   const Algorithm algorithm = run_algorithm(run_dir, run);
   std::unique_ptr<Env> env = make_training_env(other_env.empty() ? run.env : other_env, run.view);
@@ -455,33 +476,6 @@ std::unique_ptr<TrainedPolicy> load_run(const fs::path& run_dir, const std::stri
         std::string(other_env.empty() ? "cannot load the policy: " : "cannot act on " + other_env + ": ") + e.what());
   }
   return std::make_unique<LoadedPolicy>(std::move(env), std::move(learner));
-}
-
-}  // namespace
-
-std::unique_ptr<TrainedPolicy> load_trained_policy(const fs::path& run_dir, const std::string& env) {
-  return load_run(run_dir, env);
-}
-
-void load_initial_weights(const fs::path& init_dir, Algorithm algorithm, const Env& env, const std::string& env_name,
-                          Learner& learner) {
-  const RunFile run = read_run_yaml(init_dir / "run.yaml");
-  if (run_algorithm(init_dir, run) != algorithm)
-    throw run_error(init_dir / "run.yaml",
-                    "--init: the run trained " + run.algorithm + ", this one trains " + to_string(algorithm));
-  if (run.view != (dynamic_cast<const MarketEnv*>(&env) ? to_string(static_cast<const MarketEnv&>(env).view()) : ""))
-    throw run_error(init_dir / "run.yaml", "--init: the run acted in the " + (run.view.empty() ? "classic" : run.view) +
-                                               " view; this one needs the same view");
-  check_same_products(init_dir, env, env_name);
-  const fs::path file = init_dir / "checkpoint.pt";
-  if (!fs::exists(file)) throw run_error(file, "--init: no checkpoint: the run has not saved a policy yet");
-  try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(file.string());
-    learner.load_weights(archive);
-  } catch (const std::exception& e) {
-    throw run_error(file, std::string("--init: cannot start from this run: ") + e.what());
-  }
 }
 
 std::vector<double> evaluate_policy(TrainedPolicy& policy, int episodes, std::uint64_t seed) {
