@@ -263,6 +263,19 @@ void read_agent_config(const YAML::Node& node, const std::string& path, Diagnost
     diagnostics.add(map.child("num_minibatches").Mark(), map.path("num_minibatches"),
                     "is larger than num_envs × num_steps (" +
                         std::to_string(config.ppo.num_envs * config.ppo.num_steps) + "): a minibatch would be empty");
+  // Combinations the learners refuse, located here rather than at training (the view is the
+  // config's or, unset, the algorithm's on market scenarios: SAC's is box).
+  const bool box = config.view.empty() ? config.algorithm == Algorithm::kSac : config.view == "box";
+  if (config.algorithm == Algorithm::kSac && map.has("network") && config.sac.net.entity() && box)
+    diagnostics.add(map.child("network").Mark(), map.path("network"),
+                    "SAC's entity networks take its discrete variant (view: discrete)");
+  const std::string* teacher = config.algorithm == Algorithm::kPpo   ? &config.ppo.teacher
+                               : config.algorithm == Algorithm::kDqn ? &config.dqn.teacher
+                               : config.algorithm == Algorithm::kSac ? &config.sac.teacher
+                                                                     : nullptr;
+  if (teacher && map.has("teacher") && *teacher != "none" && box)
+    diagnostics.add(map.child("teacher").Mark(), map.path("teacher"),
+                    "a teacher acts in the discrete or multidiscrete view, not box");
 }
 
 void read_agent_config(const std::string& text, const std::string& file, AgentConfig& config) {

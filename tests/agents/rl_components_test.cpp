@@ -456,6 +456,12 @@ TEST_CASE("Agent configs: defaults, overrides and located errors", "[agents][con
   CHECK(default_agent_config(Algorithm::kPpo, true, true).ppo.teacher == "none");
   CHECK_FALSE(default_agent_config(Algorithm::kPpo, false).ppo.net.entity());
   CHECK(default_agent_config(Algorithm::kDqn, false, true).dqn.net.network == "mlp");
+  AgentConfig sac_box = default_agent_config(Algorithm::kSac, true);
+  CHECK_THROWS_WITH(read_agent_config("network: entity\n", "s.yaml", sac_box),
+                    Catch::Contains("s.yaml:1:10: network: SAC's entity networks take its discrete variant"));
+  AgentConfig ppo_box = default_agent_config(Algorithm::kPpo, true);
+  CHECK_THROWS_WITH(read_agent_config("view: box\nteacher: greedy-roi\n", "t.yaml", ppo_box),
+                    Catch::Contains("t.yaml:2:10: teacher: a teacher acts in the discrete or multidiscrete view"));
   AgentConfig bad_network = default_agent_config(Algorithm::kSac, false);
   CHECK_THROWS_WITH(read_agent_config("network: deepsets\n", "n.yaml", bad_network),
                     Catch::Contains("n.yaml:1:10: network: expected one of mlp, entity"));
