@@ -60,17 +60,19 @@ class TrainCommand final : public Command {
     if (vm.count("init")) request.init = vm["init"].as<std::string>();
     request.progress = true;
     // The defaults depend on the action space (CleanRL's discrete or continuous script).
+    // Read once: `--config <(…)` is a pipe that cannot be read twice.
     const std::string config_file = vm.count("config") ? vm["config"].as<std::string>() : "";
+    const std::string config_text = config_file.empty() ? "" : read_file(config_file);
     std::string view;
     if (!config_file.empty()) {
       agents::AgentConfig probe = agents::default_agent_config(algorithm, false);
-      agents::read_agent_config(read_file(config_file), config_file, probe);
+      agents::read_agent_config(config_text, config_file, probe);
       view = probe.view;
     }
     if (view.empty()) view = agents::default_view(algorithm);
     const bool box = is_box(agents::make_training_env(request.env, view)->action_space());
     request.config = agents::default_agent_config(algorithm, box, agents::is_scenario_path(request.env));
-    if (!config_file.empty()) agents::read_agent_config(read_file(config_file), config_file, request.config);
+    if (!config_file.empty()) agents::read_agent_config(config_text, config_file, request.config);
 
     const agents::TrainSummary s = agents::train(request);
     std::printf("%s on %s: %lld steps, %d episodes, %.0f steps/s\n", agents::to_string(algorithm),

@@ -117,4 +117,8 @@ grep -q "optimum-noisy.yaml:7:5: policies\[1\].optimum: no exact optimum on scen
   fail "no located refusal: $(cat "$work/noisy.txt")"
 [ ! -e "$work/noisy" ] || fail "a refused experiment wrote results"
 [ ! -e "$work/broken" ] || fail "a broken experiment wrote results"
+# `train --config <(…)`: the config is read once (a pipe cannot be read twice), and it is the one used.
+"$expanse" train --algo ppo --env cartpole-v1 --config <(printf 'num_steps: 32\n') --steps 256 --seed 1 \
+  --out "$work/pipe-config" > "$work/pipe-config.txt" 2>&1 || fail "train --config <(…): $(cat "$work/pipe-config.txt")"
+grep -q "^num_steps: 32$" "$work/pipe-config/config.yaml" || fail "train --config <(…) did not use the config"
 echo "runner checks passed"
