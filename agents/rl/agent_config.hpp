@@ -16,6 +16,12 @@ namespace expanse::agents {
 
 enum class Algorithm { kDqn, kPpo, kSac, kCem };
 
+const char* to_string(Algorithm algorithm);
+// "dqn", "ppo", "sac", "cem"; throws std::invalid_argument otherwise.
+Algorithm parse_algorithm(const std::string& text);
+// Every algorithm's name, in the enum's order (for messages and YAML choices).
+const std::vector<std::string>& algorithm_names();
+
 // The shape of an algorithm's networks: the flat MLP of `hidden`, or the entity network
 // (agents/rl/entity_net.hpp, market scenarios only) of width `entity_width`.
 struct NetworkConfig {
@@ -23,11 +29,6 @@ struct NetworkConfig {
   int entity_width = 64;
   bool entity() const { return network == "entity"; }
 };
-const char* to_string(Algorithm algorithm);
-// "dqn", "ppo", "sac", "cem"; throws std::invalid_argument otherwise.
-Algorithm parse_algorithm(const std::string& text);
-// Every algorithm's name, in the enum's order (for messages and YAML choices).
-const std::vector<std::string>& algorithm_names();
 
 // cleanrl/dqn.py
 struct DqnConfig {
@@ -127,7 +128,7 @@ struct CemConfig {
 struct AgentConfig {
   Algorithm algorithm = Algorithm::kPpo;
   // Market scenarios: the action view ("discrete", "multidiscrete", "box"); empty = the algorithm's
-  // natural one (DQN discrete, PPO multidiscrete, SAC box).
+  // natural one (DQN and PPO discrete, SAC box, CEM multidiscrete: training.hpp, default_view).
   std::string view;
   int eval_episodes = 10;         // for summary.json's final_eval_mean_return
   int checkpoint_interval = 0;    // global steps between checkpoints; 0 = about 20 per run
