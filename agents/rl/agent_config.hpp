@@ -15,7 +15,6 @@ class Diagnostics;
 namespace expanse::agents {
 
 enum class Algorithm { kDqn, kPpo, kSac, kCem };
-
 const char* to_string(Algorithm algorithm);
 // "dqn", "ppo", "sac", "cem"; throws std::invalid_argument otherwise.
 Algorithm parse_algorithm(const std::string& text);
