@@ -27,6 +27,9 @@ class ExpanseEnv(_Base):
         self.observation_space = from_description(self._core.observation_space)
         self.action_space = from_description(self._core.action_space)
         self.observation_names = list(self._core.observation_names)
+        # How the observation and the action outputs split into regions (docs/agents.md, "Entity
+        # networks"): for networks that treat regions as entities.
+        self.entity_layout = dict(self._core.entity_layout)
         self._masked = action_view != "box"
         self._stream = None
         self._episode = 0

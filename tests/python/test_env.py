@@ -118,3 +118,18 @@ def test_the_default_scenario_needs_no_file():
     env = expanse.make()
     obs, _ = env.reset(seed=0)
     assert env.scenario.name == "asia-pacific" and obs.shape == (303,)
+
+
+@pytest.mark.parametrize("view", ["discrete", "multidiscrete", "box"])
+def test_the_entity_layout_places_every_action_output(scenario_path, view):
+    env = expanse.make(scenario_path, action_view=view)
+    layout = env.entity_layout
+    assert layout["block_offset"] + layout["entities"] * layout["block_size"] == env.observation_space.shape[0]
+    outputs = env.action_space.n if view == "discrete" else int(np.prod(env.action_space.shape)) if view == "box" \
+        else int(np.sum(env.action_space.nvec))
+    assert len(layout["output_entity"]) == len(layout["output_slot"]) == outputs
+    for entity, slot in zip(layout["output_entity"], layout["output_slot"]):
+        assert -1 <= entity < layout["entities"]
+        assert 0 <= slot < (layout["global_outputs"] if entity == -1 else layout["entity_outputs"])
+    # The first region's block starts with its mode one-hot.
+    assert env.observation_names[layout["block_offset"]].endswith(".mode_none")
