@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Regenerates docs/results.md, the project's own results: runs the experiments (by default
 # configs/tiny.yaml, configs/tiny-dqn-branching.yaml, configs/quickstart.yaml,
-# configs/asia-pacific.yaml, configs/world.yaml and configs/world-defaults.yaml — the last three
-# take about 20 minutes, 2 hours and 25 minutes on 2 cores), then writes each one's tables, seeds and
-# command into the file.
+# configs/asia-pacific.yaml, configs/world.yaml, configs/world-defaults.yaml and
+# configs/market-defaults.yaml — the last four take about 20 minutes, 2 hours, 18 and 25 minutes on
+# 2 cores), then writes each one's tables, seeds and command into the file.
 # Finished runs are kept: re-running resumes. Usage: scripts/reproduce.sh [EXPERIMENT.yaml...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh release > /dev/null
 configs=("$@")
-[ ${#configs[@]} -gt 0 ] || configs=(configs/tiny.yaml configs/tiny-dqn-branching.yaml configs/quickstart.yaml configs/asia-pacific.yaml configs/world.yaml configs/world-defaults.yaml)
+[ ${#configs[@]} -gt 0 ] || configs=(configs/tiny.yaml configs/tiny-dqn-branching.yaml configs/quickstart.yaml configs/asia-pacific.yaml configs/world.yaml configs/world-defaults.yaml configs/market-defaults.yaml)
 for c in "${configs[@]}"; do build/release/expanse run "$c"; done
 
 out=docs/results.md
