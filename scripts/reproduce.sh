@@ -2,7 +2,7 @@
 # Regenerates docs/results.md, the project's own results: runs the experiments (by default
 # configs/tiny.yaml, configs/tiny-dqn-branching.yaml, configs/quickstart.yaml,
 # configs/asia-pacific.yaml, configs/world.yaml, configs/world-defaults.yaml and
-# configs/market-defaults.yaml — the last four take about 20 minutes, 2 hours, 18 and 25 minutes on
+# configs/market-defaults.yaml — the last four take about 20 minutes, 2 hours, 18 and 15 minutes on
 # 2 cores), then writes each one's tables, seeds and command into the file.
 # Finished runs are kept: re-running resumes. Usage: scripts/reproduce.sh [EXPERIMENT.yaml...]
 set -euo pipefail
