@@ -47,6 +47,21 @@ py::dict describe_space(const Space& space) {
   return d;
 }
 
+// Env::entity_layout() as a dict (docs/python.md).
+py::dict entity_layout_dict(const Env& env) {
+  const EntityLayout layout = env.entity_layout();
+  py::dict d;
+  d["global_count"] = layout.global_count;
+  d["block_offset"] = layout.block_offset;
+  d["block_size"] = layout.block_size;
+  d["entities"] = layout.entities;
+  d["output_entity"] = layout.output_entity;
+  d["output_slot"] = layout.output_slot;
+  d["entity_outputs"] = layout.entity_outputs;
+  d["global_outputs"] = layout.global_outputs;
+  return d;
+}
+
 py::dict quarter_info(const MarketEnv& env, const StepResult& r) {
   const QuarterReport& q = env.last_quarter();
   py::dict info;
@@ -215,20 +230,7 @@ PYBIND11_MODULE(_core, m) {
                              [](const SingleEnv& e) { return describe_space(e.env().observation_space()); })
       .def_property_readonly("action_space", [](const SingleEnv& e) { return describe_space(e.env().action_space()); })
       .def_property_readonly("observation_names", [](const SingleEnv& e) { return e.env().observation_names(); })
-      .def_property_readonly("entity_layout",
-                             [](const SingleEnv& e) {
-                               const EntityLayout l = e.env().entity_layout();
-                               py::dict d;
-                               d["global_count"] = l.global_count;
-                               d["block_offset"] = l.block_offset;
-                               d["block_size"] = l.block_size;
-                               d["entities"] = l.entities;
-                               d["output_entity"] = l.output_entity;
-                               d["output_slot"] = l.output_slot;
-                               d["entity_outputs"] = l.entity_outputs;
-                               d["global_outputs"] = l.global_outputs;
-                               return d;
-                             })
+      .def_property_readonly("entity_layout", [](const SingleEnv& e) { return entity_layout_dict(e.env()); })
       .def_property_readonly("name", [](const SingleEnv& e) { return e.env().name(); });
 
   py::class_<BatchEnv>(m, "VectorEnv")

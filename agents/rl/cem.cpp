@@ -121,12 +121,11 @@ class Cem final : public Learner {
   }
 
   void load(torch::serialize::InputArchive& archive) override {
-    read_array(archive, "cem.mean", mean_);
+    load_weights(archive);
     read_array(archive, "cem.std", std_);
-    if (mean_.size() != size_ || std_.size() != size_)
-      throw std::runtime_error("checkpoint: cem.mean has " + std::to_string(mean_.size()) + " parameters, the policy " +
-                               std::to_string(size_));
-    use(mean_);
+    if (std_.size() != size_)
+      throw std::runtime_error("checkpoint: cem.std has " + std::to_string(std_.size()) + " values, the policy " +
+                               std::to_string(size_) + " parameters");
   }
 
   // The distribution's mean: the policy the search has converged to.

@@ -215,7 +215,7 @@ void EntityNet::backward(const float* /*x*/, int rows, Trace& trace, const float
                    parameter_grads);
     for (std::size_t i = 0; i < B * R * W; ++i) grad_encoded_[i] += grad_part_[i];
     // The context's part was added to every region: its gradient is the sum over regions.
-    std::vector<float>& grad_q = grad_global_;  // no longer needed
+    std::vector<float>& grad_q = grad_from_context_;
     grad_q.assign(B * W, 0.f);
     for (std::size_t b = 0; b < B; ++b)
       for (std::size_t r = 0; r < R; ++r)

@@ -68,7 +68,8 @@ class EntityNet final : public Network {
   mutable std::vector<std::vector<float>> fast_buffers_;
   mutable std::vector<Trace> fast_parts_;
   mutable std::vector<float> all_scores_;
-  mutable std::vector<float> grad_region_, grad_global_, grad_context_, grad_encoded_, grad_hidden_, grad_part_;
+  mutable std::vector<float> grad_region_, grad_global_, grad_context_, grad_encoded_, grad_hidden_, grad_from_context_,
+      grad_part_;
 };
 
 // The layout of a network with one global output and nothing per region (a critic's value).
