@@ -30,6 +30,8 @@ std::unique_ptr<Command> make_eval_command();
 std::unique_ptr<Command> make_run_command();
 std::unique_ptr<Command> make_compare_command();
 std::unique_ptr<Command> make_run_job_command();
+std::unique_ptr<Command> make_finish_run_command();
+std::unique_ptr<Command> make_status_command();
 
 }  // namespace expanse::cli
 

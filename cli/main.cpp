@@ -23,7 +23,9 @@ std::vector<std::unique_ptr<Command>> registry() {
   commands.push_back(make_eval_command());
   commands.push_back(make_run_command());
   commands.push_back(make_compare_command());
+  commands.push_back(make_status_command());
   commands.push_back(make_run_job_command());
+  commands.push_back(make_finish_run_command());
   return commands;
 }
 

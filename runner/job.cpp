@@ -1,5 +1,11 @@
 #include "runner/job.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
 #include <functional>
 #include <sstream>
 
@@ -81,7 +87,34 @@ fs::path job_dir(const fs::path& results, const Experiment& experiment, const Jo
 
 bool job_done(const fs::path& dir) { return fs::exists(dir / "evaluation.csv"); }
 
-void run_job(const fs::path& results, const Experiment& experiment, const Job& job) {
+std::string job_label(const Experiment& e, const Job& job) {
+  return e.scenarios[job.scenario].name + "/" + e.policies[job.policy].name + "/seed-" + std::to_string(job.seed);
+}
+
+std::string last_log_line(const fs::path& dir) {
+  std::ifstream in(dir / "log.txt");
+  std::string line, last;
+  while (std::getline(in, line))
+    if (!line.empty()) last = line;
+  return last;
+}
+
+int hold_job_lock(const fs::path& dir) {
+  const int fd = open((dir / "log.txt").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd >= 0) flock(fd, LOCK_EX | LOCK_NB);
+  return fd;
+}
+
+bool job_locked(const fs::path& dir) {
+  const int fd = open((dir / "log.txt").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool locked = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  close(fd);
+  return locked;
+}
+
+bool run_job(const fs::path& results, const Experiment& experiment, const Job& job,
+             const volatile std::sig_atomic_t* stop_requested) {
   const fs::path dir = job_dir(results, experiment, job);
   fs::create_directories(dir);
   const PolicyEntry& policy = experiment.policies[job.policy];
@@ -99,7 +132,8 @@ void run_job(const fs::path& results, const Experiment& experiment, const Job& j
         request.out = train_dir;
         request.resume = true;  // an interrupted run continues from its last checkpoint
         request.init = policy.init;
-        agents::train(request);
+        request.stop_requested = stop_requested;
+        if (!agents::train(request).finished) return false;
       }
       const auto trained = agents::load_trained_policy(train_dir);
       const auto* prototype = dynamic_cast<const MarketEnv*>(&trained->env());
@@ -135,6 +169,7 @@ void run_job(const fs::path& results, const Experiment& experiment, const Job& j
       break;
     }
   }
+  return true;
 }
 
 }  // namespace expanse::runner

@@ -394,6 +394,10 @@ TrainSummary train(const TrainRequest& request) {
       const double seconds = elapsed();
       progress.update(ctx, seconds > 0 ? static_cast<double>(ctx.global_step - first_step) / seconds : 0);
       if (request.stop_after > 0 && ctx.global_step >= request.stop_after) break;
+      if (request.stop_requested && *request.stop_requested && ctx.global_step < request.steps) {
+        checkpoint_now();  // a resume continues exactly here
+        break;
+      }
     }
   } catch (const NonFiniteLoss& e) {
     progress.finish();
@@ -413,7 +417,7 @@ TrainSummary train(const TrainRequest& request) {
   summary.finished = ctx.global_step >= request.steps;
   if (!summary.finished) {
     metrics.flush();
-    return summary;  // stopped on request: the last checkpoint is where a resume starts
+    return summary;  // stopped: the last checkpoint is where a resume starts
   }
   checkpoint_now();
 

@@ -6,6 +6,7 @@
 //   checkpoint.pt the whole training state, replaced atomically every checkpoint_interval steps
 //   metrics.csv   CleanRL's scalars, one row per episode or logged update
 //   summary.json  written at the end: final_eval_mean_return, steps_per_second, …
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -39,6 +40,9 @@ struct TrainRequest {
   bool progress = false;  // a live progress line on stderr
   // Stop after this many global steps without finishing (tests of resumption); 0 = never.
   std::int64_t stop_after = 0;
+  // When set and non-zero (a signal handler's flag: Slurm's warning before a time limit), training
+  // writes a checkpoint at the end of the current iteration and returns unfinished.
+  const volatile std::sig_atomic_t* stop_requested = nullptr;
 };
 
 struct TrainSummary {
@@ -49,7 +53,7 @@ struct TrainSummary {
   double last100_mean_return = 0;  // mean return of the last 100 training episodes
   double steps_per_second = 0;     // of this process's share of the run
   double seconds = 0;
-  bool finished = false;           // false when stopped by stop_after
+  bool finished = false;  // false when stopped by stop_after or stop_requested
 };
 
 // Trains (or resumes), writes the run directory, returns the summary. Errors a user can fix throw
