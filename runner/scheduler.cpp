@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <iostream>
 #include <memory>
 #include <stdexcept>
 
@@ -34,7 +35,9 @@ int run_job_process(const fs::path& results_dir, std::size_t index) {
   sigaction(SIGUSR1, &action, nullptr);
   const bool done = run_job(results_dir, e, jobs[index], &stop_requested);
   if (lock >= 0) close(lock);
-  return done ? 0 : kJobStoppedForRequeue;
+  if (done) return 0;
+  std::cout << "stopped on SIGUSR1 after writing a checkpoint; running the job again resumes from it" << std::endl;
+  return kJobStoppedForRequeue;
 }
 
 int run_experiment(const std::string& experiment_file, const RunOptions& options, std::ostream& out) {

@@ -24,7 +24,7 @@ std::string quoted(const std::string& text) {
 }
 
 std::string tasks_script(const PreparedRun& run, const fs::path& expanse, const std::string& signal) {
-  const fs::path& results = run.results;
+  const fs::path results = fs::absolute(run.results);
   std::ostringstream s;
   s << "#!/bin/bash\n"
        "# Written by `expanse run --backend slurm` (expanse "
@@ -81,6 +81,7 @@ std::string tasks_script(const PreparedRun& run, const fs::path& expanse, const 
 }
 
 std::string aggregate_script(const PreparedRun& run, const fs::path& expanse) {
+  const fs::path results = fs::absolute(run.results);
   std::ostringstream s;
   s << "#!/bin/bash\n"
        "# Written by `expanse run --backend slurm` (expanse "
@@ -90,10 +91,10 @@ std::string aggregate_script(const PreparedRun& run, const fs::path& expanse) {
        "# summary.json and the report when every run is done; otherwise lists the runs that are not and\n"
        "# exits 1 (the same `expanse run --backend slurm` again submits only those).\n"
     << "#SBATCH --job-name=" << quoted("expanse-" + run.experiment.name + "-report") << "\n"
-    << "#SBATCH --output=" << quoted((run.results / "slurm" / "logs" / "aggregate-%j.out").string()) << "\n"
+    << "#SBATCH --output=" << quoted((results / "slurm" / "logs" / "aggregate-%j.out").string()) << "\n"
     << "#SBATCH --ntasks=1\n"
        "#SBATCH --cpus-per-task=1\n"
-    << "exec " << quoted(expanse.string()) << " finish-run " << quoted(run.results.string()) << "\n";
+    << "exec " << quoted(expanse.string()) << " finish-run " << quoted(results.string()) << "\n";
   return s.str();
 }
 
@@ -160,7 +161,7 @@ int SlurmBackend::run(const PreparedRun& run, std::ostream& out) {
     aggregate_run(run.results, e, out);
     return 0;
   }
-  const fs::path slurm = run.results / "slurm";
+  const fs::path slurm = fs::absolute(run.results) / "slurm";
   fs::create_directories(slurm / "logs");
   const fs::path expanse = fs::read_symlink("/proc/self/exe");
   write_script(slurm / "tasks.sh", tasks_script(run, expanse, options_.signal));

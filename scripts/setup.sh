@@ -9,6 +9,7 @@ packages=(
   libtorch-dev libopenblas0-openmp
   python3 python3-dev python3-numpy python3-pytest pybind11-dev
   gnuplot-nox        # the experiment reports' figures
+  slurmctld slurmd slurm-client munge  # the Slurm backend's tests (scripts/slurm-local.sh)
 )
 
 missing=()
