@@ -133,6 +133,8 @@ PreparedRun prepare_run(const Experiment& e, const std::string& experiment_file,
     }
     out << "resuming " << run.results.string() << "\n";
   }
+  // What an earlier run killed mid-write left (nothing else writes here: refuse_if_filling).
+  remove_stale_temporaries(run.results.string(), true);
   fs::create_directories(run.results / "scenarios");
   write_file_atomically((run.results / "experiment.yaml").string(), snapshot_text(source, e, run.results));
   write_file_atomically(source_file.string(), source);

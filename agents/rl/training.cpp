@@ -11,6 +11,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "agents/rl/checkpoint_file.hpp"
 #include "agents/rl/learner.hpp"
 #include "env/classic/classic_envs.hpp"
 #include "env/market/market_env.hpp"
@@ -122,10 +123,14 @@ void save_checkpoint(const fs::path& dir, const Learner& learner, const RunConte
     write_array(archive, "env.values." + std::to_string(i), state.values[i]);
   }
   learner.save(archive);
-  const fs::path final_path = dir / "checkpoint.pt";
-  const fs::path temporary = dir / "checkpoint.pt.partial";
-  archive.save_to(temporary.string());
-  fs::rename(temporary, final_path);  // readers see the old checkpoint or the new one, whole
+  write_checkpoint_file(dir / "checkpoint.pt", archive);
+}
+
+// An exception's message on one line: LibTorch's errors carry a stack trace after the first.
+std::string one_line(const std::exception& e) {
+  const auto* torch_error = dynamic_cast<const c10::Error*>(&e);
+  const std::string text = torch_error ? torch_error->what_without_backtrace() : e.what();
+  return text.substr(0, text.find('\n'));
 }
 
 struct Restored {
@@ -135,8 +140,8 @@ struct Restored {
 Restored load_checkpoint(const fs::path& file, Learner& learner, RunContext& ctx, VectorEnv& envs,
                          VectorBuffers& buffers) {
   torch::serialize::InputArchive archive;
+  read_checkpoint_file(file, archive);
   try {
-    archive.load_from(file.string());
     ctx.global_step = read_int(archive, "global_step");
     Restored restored{read_int(archive, "metrics_offset")};
     read_rng(archive, "rng", ctx.rng);
@@ -160,7 +165,7 @@ Restored load_checkpoint(const fs::path& file, Learner& learner, RunContext& ctx
   } catch (const UserError&) {
     throw;
   } catch (const std::exception& e) {
-    throw run_error(file, std::string("cannot resume from this checkpoint: ") + e.what());
+    throw run_error(file, "cannot resume from this checkpoint: " + one_line(e));
   }
 }
 
@@ -301,12 +306,12 @@ void load_initial_weights(const fs::path& init_dir, Algorithm algorithm, const E
   check_same_products(init_dir, env, env_name);
   const fs::path file = init_dir / "checkpoint.pt";
   if (!fs::exists(file)) throw run_error(file, "--init: no checkpoint: the run has not saved a policy yet");
+  torch::serialize::InputArchive archive;
+  read_checkpoint_file(file, archive);
   try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(file.string());
     learner.load_weights(archive);
   } catch (const std::exception& e) {
-    throw run_error(file, std::string("--init: cannot start from this run: ") + e.what());
+    throw run_error(file, "--init: cannot start from this run: " + one_line(e));
   }
 }
 
@@ -331,6 +336,7 @@ TrainSummary train(const TrainRequest& request) {
   const bool resuming = request.resume && fs::exists(checkpoint);
 
   std::error_code ec;
+  if (request.resume) remove_stale_temporaries(dir.string(), false);  // a checkpoint write cut short
   if (resuming) {
     if (read_text_file(dir / "config.yaml") != config_text)
       throw run_error(dir / "config.yaml", "the run was started with other hyperparameters; resume with the same --config");
@@ -468,16 +474,16 @@ std::unique_ptr<TrainedPolicy> load_trained_policy(const fs::path& run_dir, cons
   const fs::path file = run_dir / "checkpoint.pt";
   if (!fs::exists(file)) throw run_error(file, "no checkpoint: the run has not saved a policy yet");
   torch::serialize::InputArchive archive;
+  read_checkpoint_file(file, archive);
   try {
-    archive.load_from(file.string());
     if (other_env.empty())
       learner->load(archive);
     else
       learner->load_weights(archive);
   } catch (const std::exception& e) {
-    throw run_error(
-        file,
-        std::string(other_env.empty() ? "cannot load the policy: " : "cannot act on " + other_env + ": ") + e.what());
+    throw run_error(file,
+                    std::string(other_env.empty() ? "cannot load the policy: " : "cannot act on " + other_env + ": ") +
+                        one_line(e));
   }
   return std::make_unique<LoadedPolicy>(std::move(env), std::move(learner));
 }

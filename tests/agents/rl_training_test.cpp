@@ -9,6 +9,7 @@
 #include "agents/rl/learner.hpp"
 #include "agents/rl/training.hpp"
 #include "env/util/atomic_file.hpp"
+#include "env/util/rng.hpp"
 #include "env/util/user_error.hpp"
 
 using namespace expanse;
@@ -189,6 +190,58 @@ TEST_CASE("Bad requests: an occupied run directory, unknown envs, non-finite los
   CHECK(std::isfinite(evaluate_policy(*last_good, 1, 5).front()));
   CHECK_THROWS_AS(check_finite(std::nan(""), "losses/td_loss", 5), NonFiniteLoss);
   CHECK_NOTHROW(check_finite(1.0, "losses/td_loss", 5));
+}
+
+TEST_CASE("A truncated or corrupted checkpoint is refused in one line before anything is restored",
+          "[agents][errors][resume]") {
+  const fs::path dir = fresh_dir("damaged");
+  TrainRequest r =
+      request(Algorithm::kPpo, "cartpole-v1", 512, "num_steps: 32\ncheckpoint_interval: 128\n", dir, false);
+  r.stop_after = 256;
+  train(r);
+  const std::string whole = slurp(dir / "checkpoint.pt");
+  REQUIRE(whole.rfind("expanse-checkpoint 1 ", 0) == 0);
+  const auto refused_with = [&](const std::string& content, const std::string& why) {
+    write_file_atomically((dir / "checkpoint.pt").string(), content);
+    const std::string metrics = slurp(dir / "metrics.csv");
+    TrainRequest resume = r;
+    resume.stop_after = 0;
+    resume.resume = true;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      try {
+        if (attempt == 0) train(resume);
+        if (attempt == 1) load_trained_policy(dir);
+        if (attempt == 2) {
+          TrainRequest init =
+              request(Algorithm::kPpo, "cartpole-v1", 64, "num_steps: 32\n", fresh_dir("from-damaged"), false);
+          init.init = dir;
+          train(init);
+        }
+        FAIL("a damaged checkpoint was accepted (" << why << ", attempt " << attempt << ")");
+      } catch (const UserError& e) {
+        const std::string message = e.what();
+        CHECK_THAT(message, Catch::Contains("damaged checkpoint: ") && Catch::Contains(why));
+        CHECK(message.find('\n') == std::string::npos);  // one line, no LibTorch stack trace
+      }
+    }
+    CHECK(slurp(dir / "metrics.csv") == metrics);  // nothing the run had is lost
+  };
+  refused_with(whole.substr(0, whole.size() / 2), "(a write cut short?)");
+  std::string flipped = whole;
+  std::uint64_t state = 20261207;
+  for (int i = 0; i < 20; ++i) {
+    const std::size_t at = 64 + splitmix64(state) % (flipped.size() - 64);
+    flipped[at] = static_cast<char>(flipped[at] ^ (1 << (splitmix64(state) % 8)));
+  }
+  refused_with(flipped, "its checksum does not match");
+  refused_with("expanse-checkpoint 1 12\n", "its header is unreadable");
+  refused_with("hello", "not an Expanse checkpoint");
+  // The whole file again: the run resumes and finishes.
+  write_file_atomically((dir / "checkpoint.pt").string(), whole);
+  TrainRequest resume = r;
+  resume.stop_after = 0;
+  resume.resume = true;
+  CHECK(train(resume).finished);
 }
 
 TEST_CASE("PPO learns CartPole-v1", "[agents][learning]") {
