@@ -7,7 +7,7 @@
 
 #include "agents/baselines/exhaustive_plan.hpp"
 #include "agents/baselines/market_policy.hpp"
-#include "agents/rl/training.hpp"
+#include "agents/rl/agent_config.hpp"
 #include "env/market/scenario_loader.hpp"
 #include "env/util/text_file.hpp"
 #include "env/util/user_error.hpp"

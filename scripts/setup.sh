@@ -10,6 +10,7 @@ packages=(
   python3 python3-dev python3-numpy python3-pytest pybind11-dev
   gnuplot-nox        # the experiment reports' figures
   slurmctld slurmd slurm-client munge  # the Slurm backend's tests (scripts/slurm-local.sh)
+  clang libclang-rt-14-dev             # libFuzzer (scripts/fuzz.sh)
 )
 
 missing=()

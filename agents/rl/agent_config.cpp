@@ -77,6 +77,16 @@ AgentConfig default_agent_config(Algorithm algorithm, bool box_actions, bool mar
   return config;
 }
 
+std::string default_view(Algorithm algorithm) {
+  switch (algorithm) {
+    case Algorithm::kDqn: return "discrete";
+    case Algorithm::kPpo: return "discrete";
+    case Algorithm::kSac: return "box";
+    case Algorithm::kCem: return "multidiscrete";
+  }
+  return "discrete";
+}
+
 std::int64_t default_market_steps(Algorithm algorithm) {
   switch (algorithm) {
     case Algorithm::kDqn: return 500'000;

@@ -127,7 +127,7 @@ struct CemConfig {
 struct AgentConfig {
   Algorithm algorithm = Algorithm::kPpo;
   // Market scenarios: the action view ("discrete", "multidiscrete", "box"); empty = the algorithm's
-  // natural one (DQN and PPO discrete, SAC box, CEM multidiscrete: training.hpp, default_view).
+  // natural one (DQN and PPO discrete, SAC box, CEM multidiscrete: default_view).
   std::string view;
   int eval_episodes = 10;         // for summary.json's final_eval_mean_return
   int checkpoint_interval = 0;    // global steps between checkpoints; 0 = about 20 per run
@@ -148,6 +148,8 @@ AgentConfig default_agent_config(Algorithm algorithm, bool box_actions, bool mar
 // The training budget an experiment's policy entry gets without `steps:` (docs/agents.md, "Market
 // defaults"): sized so that a world run of the market defaults fits in 15 minutes on one core.
 std::int64_t default_market_steps(Algorithm algorithm);
+// The action view an algorithm uses on market scenarios when the config names none.
+std::string default_view(Algorithm algorithm);
 
 // Reads overrides from a YAML mapping (file name for messages); every problem is reported located,
 // as a UserError. Keys are the algorithm's own (e.g. `learning_rate`, `hidden: [64, 64]`) plus

@@ -30,15 +30,18 @@ std::uint64_t fnv1a64(const char* data, std::size_t size) {
 
 }  // namespace
 
-void write_checkpoint_file(const fs::path& path, torch::serialize::OutputArchive& archive) {
-  std::ostringstream bytes;
-  archive.save_to(bytes);
-  const std::string body = bytes.str();
+std::string checkpoint_file_bytes(const std::string& body) {
   char header[96];
   std::snprintf(header, sizeof header, "%s %d %zu %016" PRIx64 "\n", kMagic, kVersion, body.size(),
                 fnv1a64(body.data(), body.size()));
+  return header + body;
+}
+
+void write_checkpoint_file(const fs::path& path, torch::serialize::OutputArchive& archive) {
+  std::ostringstream bytes;
+  archive.save_to(bytes);
   // Readers see the old checkpoint or the new one, whole (a temporary file, fsync, rename).
-  write_file_atomically(path.string(), header + body);
+  write_file_atomically(path.string(), checkpoint_file_bytes(bytes.str()));
 }
 
 void read_checkpoint_file(const fs::path& path, torch::serialize::InputArchive& archive) {
@@ -69,6 +72,9 @@ void read_checkpoint_file(const fs::path& path, torch::serialize::InputArchive& 
     archive.load_from(content.data(), content.size());
   } catch (const c10::Error& e) {
     const std::string message = e.what_without_backtrace();
+    damaged(path, "LibTorch cannot read it: " + message.substr(0, message.find('\n')));
+  } catch (const std::exception& e) {  // the TorchScript parser's ErrorReport, among others
+    const std::string message = e.what();
     damaged(path, "LibTorch cannot read it: " + message.substr(0, message.find('\n')));
   }
 }

@@ -14,6 +14,9 @@ namespace expanse::agents {
 // Replaces `path` atomically (write_file_atomically).
 void write_checkpoint_file(const std::filesystem::path& path, torch::serialize::OutputArchive& archive);
 
+// The file's bytes for an archive's bytes: the header line, then the archive.
+std::string checkpoint_file_bytes(const std::string& archive_bytes);
+
 // Fills `archive`; throws UserError naming `path` when it is missing, truncated or damaged.
 void read_checkpoint_file(const std::filesystem::path& path, torch::serialize::InputArchive& archive);
 

@@ -219,16 +219,6 @@ bool is_scenario_path(const std::string& env) {
   return ext == ".yaml" || ext == ".yml";
 }
 
-std::string default_view(Algorithm algorithm) {
-  switch (algorithm) {
-    case Algorithm::kDqn: return "discrete";
-    case Algorithm::kPpo: return "discrete";
-    case Algorithm::kSac: return "box";
-    case Algorithm::kCem: return "multidiscrete";
-  }
-  return "discrete";
-}
-
 std::unique_ptr<Env> make_training_env(const std::string& env, const std::string& view) {
   if (auto classic = make_classic_env(env)) return classic;
   if (!is_scenario_path(env)) {

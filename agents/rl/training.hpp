@@ -25,8 +25,6 @@ namespace expanse::agents {
 std::unique_ptr<Env> make_training_env(const std::string& env, const std::string& view);
 // Whether `env` names a scenario file (*.yaml / *.yml) rather than a classic env id.
 bool is_scenario_path(const std::string& env);
-// The action view an algorithm uses on market scenarios when the config names none.
-std::string default_view(Algorithm algorithm);
 
 struct TrainRequest {
   AgentConfig config;

@@ -12,6 +12,9 @@
 #include "env/util/yaml_reader.hpp"
 
 namespace expanse {
+
+constexpr int kMaxGeneratedRegions = 1000;
+
 namespace embedded {
 extern const char* const default_scenario;
 extern const char* const world_scenario;
@@ -355,7 +358,9 @@ Scenario load_scenario_document(const YAML::Node& root, const std::string& sourc
       MapReader gen(in.child("generator"), "generator", diagnostics);
       int count = 0;
       std::uint64_t seed = s.seed;
-      gen.integer("regions", count, 1, 100000, Need::kRequired);
+      // The model's set-up grows with the square of the regions (distances, neighbours): 1,000 take
+      // 0.65 s to validate; the limit keeps every scenario's set-up within seconds (docs/reliability.md).
+      gen.integer("regions", count, 1, kMaxGeneratedRegions, Need::kRequired);
       gen.seed("seed", seed);
       if (count > 0) s.regions = generate_regions(count, seed);
       region_marks.assign(s.regions.size(), to_mark(in.child("generator").Mark()));

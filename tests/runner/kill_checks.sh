@@ -38,17 +38,30 @@ echo "reference run: ${duration} ms, $(wc -l < "$work/reference.md5") files"
 
 RANDOM=20261207
 declare -A phases
+evaluations() { find "$run" -name evaluation.csv 2> /dev/null | wc -l || true; }
+# Waits until at least $1 jobs are done (or the run ended), then $2 more milliseconds.
+after_jobs() {
+  until [ "$(evaluations)" -ge "$1" ] || ! kill -0 "$leader" 2> /dev/null; do sleep 0.01; done
+  sleep "$(awk -v ms="$2" 'BEGIN {printf "%.3f", ms / 1000}')"
+}
 for ((i = 0; i < trials; i++)); do
-  # Instants spread evenly over the reference run, jittered within their slot.
-  delay=$(((duration * i + RANDOM % duration) / trials))
+  t0=$(now_ms)
   setsid "$expanse" run "$experiment" --results "$run" > "$work/killed.txt" 2>&1 &
   leader=$!
-  sleep "$(awk -v ms="$delay" 'BEGIN {printf "%.3f", ms / 1000}')"
+  # A third of the kills at instants spread evenly over the reference run (jittered within their
+  # slot); a third after a random number of jobs are done (evaluation and training overlap); a third
+  # once every job is done, while the summary, report and figures are written.
+  case $((i % 3)) in
+    0) after_jobs 0 $(((duration * i + RANDOM % duration) / trials)) ;;
+    1) after_jobs $((1 + RANDOM % 9)) $((RANDOM % 300)) ;;
+    2) after_jobs 10 $((RANDOM % 300)) ;;
+  esac
+  delay="$(($(now_ms) - t0))"
   kill -KILL -- "-$leader" 2> /dev/null || true
   wait "$leader" 2> /dev/null || true
   # Which phase it was killed in, and which jobs were done then.
   done_before=$(find "$run" -name evaluation.csv -printf '%p %i %T@\n' 2> /dev/null | sort || true)
-  trained=$(find "$run" -path '*/train/summary.json' 2> /dev/null | wc -l)
+  trained=$(find "$run" -path '*/train/summary.json' 2> /dev/null | wc -l || true)
   if [ -e "$run/kill/summary.csv" ]; then
     phase=finished
   elif [ "$(echo -n "$done_before" | grep -c .)" -eq 10 ]; then  # every job done: 2 seeds × 5 policies
@@ -64,8 +77,8 @@ for ((i = 0; i < trials; i++)); do
   while IFS= read -r line; do
     [ -z "$line" ] && continue
     file=${line%% *}
-    now=$(find "$file" -printf '%p %i %T@\n')
-    [ "$now" = "$line" ] || fail "trial $i: a finished job ran again: $file"
+    now=$(find "$file" -printf '%p %i %T@\n' 2> /dev/null || true)
+    [ "$now" = "$line" ] || fail "trial $i (killed after ${delay} ms, $phase): a finished job ran again or moved: $file"
   done <<< "$done_before"
   fingerprint "$run" > "$work/trial.md5"
   diff "$work/reference.md5" "$work/trial.md5" > "$work/trial.diff" ||
