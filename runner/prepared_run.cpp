@@ -31,7 +31,7 @@ void set_aside_changed_runs(const fs::path& results, const std::optional<Experim
   if (previous)
     for (const Job& job : jobs_of(*previous)) {
       const fs::path dir = job_dir(results, *previous, job);
-      if (fs::exists(dir) && !read_job_inputs(dir)) {
+      if (fs::exists(dir) && !fs::is_empty(dir) && !read_job_inputs(dir)) {
         JobInputs inputs = job_inputs(*previous, job);
         inputs.expanse = "unrecorded";  // it ran with some earlier build
         write_job_inputs(dir, inputs);
@@ -63,10 +63,12 @@ void set_aside_changed_runs(const fs::path& results, const std::optional<Experim
   for (const Job& job : jobs) {
     const fs::path dir = job_dir(results, e, job);
     const JobInputs inputs = job_inputs(e, job);
-    const std::optional<JobInputs> before = fs::exists(dir) ? read_job_inputs(dir) : std::nullopt;
+    // An empty folder is what a run killed before its inputs.yaml was written left: nothing to keep.
+    const bool ran = fs::exists(dir) && !fs::is_empty(dir);
+    const std::optional<JobInputs> before = ran ? read_job_inputs(dir) : std::nullopt;
     const bool forced =
         std::find(rerun_policies.begin(), rerun_policies.end(), e.policies[job.policy].name) != rerun_policies.end();
-    if (fs::exists(dir)) {
+    if (ran) {
       if (forced || !before || before->training != inputs.training) {
         set_aside(dir, {});
         ++rerun;
