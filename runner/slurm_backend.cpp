@@ -173,7 +173,7 @@ int SlurmBackend::run(const PreparedRun& run, std::ostream& out) {
   for (std::size_t offset = 0; offset < run.pending.size(); offset += kTasksPerArray) {
     const std::size_t count = std::min(kTasksPerArray, run.pending.size() - offset);
     std::string array = "--array=0-" + std::to_string(count - 1);
-    if (options_.array_parallelism > 0) array += "%" + std::to_string(options_.array_parallelism);
+    if (options_.array_parallelism > 0) array.append("%").append(std::to_string(options_.array_parallelism));
     std::vector<std::string> argv = common_args();
     argv.insert(argv.end(),
                 {"--signal=" + options_.signal, array, (slurm / "tasks.sh").string(), std::to_string(offset)});
