@@ -23,19 +23,20 @@ std::string quoted(const std::string& text) {
   return q + "'";
 }
 
+// What both batch scripts start with: who wrote them, what they do, the job's name and output file.
+std::string script_head(const std::string& job_name, const fs::path& output, const char* purpose) {
+  return "#!/bin/bash\n# Written by `expanse run --backend slurm` (expanse " + std::string(expanse_version()) + ").\n" +
+         purpose + "#SBATCH --job-name=" + quoted(job_name) + "\n#SBATCH --output=" + quoted(output.string()) + "\n";
+}
+
 std::string tasks_script(const PreparedRun& run, const fs::path& expanse, const std::string& signal) {
   const fs::path results = fs::absolute(run.results);
   std::ostringstream s;
-  s << "#!/bin/bash\n"
-       "# Written by `expanse run --backend slurm` (expanse "
-    << expanse_version()
-    << ").\n"
-       "# One task of the job array per job of the experiment still to do: task T of the array submitted\n"
-       "# with OFFSET (this script's argument) runs job ${jobs[OFFSET+T]} exactly as a local worker does\n"
-       "# (`expanse run-job`), which writes only its own folder under runs/, its log there (log.txt), and\n"
-       "# evaluation.csv last, atomically, as the mark of a finished job.\n"
-    << "#SBATCH --job-name=" << quoted("expanse-" + run.experiment.name) << "\n"
-    << "#SBATCH --output=" << quoted((results / "slurm" / "logs" / "%A_%a.out").string()) << "\n"
+  s << script_head("expanse-" + run.experiment.name, results / "slurm" / "logs" / "%A_%a.out",
+                   "# One task of the job array per job of the experiment still to do: task T of the array submitted\n"
+                   "# with OFFSET (this script's argument) runs job ${jobs[OFFSET+T]} exactly as a local worker does\n"
+                   "# (`expanse run-job`), which writes only its own folder under runs/, its log there (log.txt), and\n"
+                   "# evaluation.csv last, atomically, as the mark of a finished job.\n")
     << "#SBATCH --open-mode=append\n"
        "#SBATCH --ntasks=1\n"
        "#SBATCH --cpus-per-task=1\n"
@@ -83,15 +84,10 @@ std::string tasks_script(const PreparedRun& run, const fs::path& expanse, const 
 std::string aggregate_script(const PreparedRun& run, const fs::path& expanse) {
   const fs::path results = fs::absolute(run.results);
   std::ostringstream s;
-  s << "#!/bin/bash\n"
-       "# Written by `expanse run --backend slurm` (expanse "
-    << expanse_version()
-    << ").\n"
-       "# Runs when every task of the job array has ended (--dependency=afterany): writes summary.csv,\n"
-       "# summary.json and the report when every run is done; otherwise lists the runs that are not and\n"
-       "# exits 1 (the same `expanse run --backend slurm` again submits only those).\n"
-    << "#SBATCH --job-name=" << quoted("expanse-" + run.experiment.name + "-report") << "\n"
-    << "#SBATCH --output=" << quoted((results / "slurm" / "logs" / "aggregate-%j.out").string()) << "\n"
+  s << script_head("expanse-" + run.experiment.name + "-report", results / "slurm" / "logs" / "aggregate-%j.out",
+                   "# Runs when every task of the job array has ended (--dependency=afterany): writes summary.csv,\n"
+                   "# summary.json and the report when every run is done; otherwise lists the runs that are not and\n"
+                   "# exits 1 (the same `expanse run --backend slurm` again submits only those).\n")
     << "#SBATCH --ntasks=1\n"
        "#SBATCH --cpus-per-task=1\n"
     << "exec " << quoted(expanse.string()) << " finish-run " << quoted(results.string()) << "\n";
