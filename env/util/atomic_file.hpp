@@ -9,8 +9,8 @@ namespace expanse {
 void write_file_atomically(const std::string& path, const std::string& content);
 
 // Removes the temporary files (NAME.tmp.PID) that write_file_atomically left in `dir` (and its
-// subfolders when `recursive`) because process PID was killed before its rename; those of a process
-// still alive on this machine are kept. Returns how many were removed.
+// subfolders when `recursive`) because their writer was killed before its rename; those still being
+// written (their writer holds a lock on them) are kept. Returns how many were removed.
 int remove_stale_temporaries(const std::string& dir, bool recursive);
 
 }  // namespace expanse
