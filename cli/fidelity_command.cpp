@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "analysis/fidelity_table.hpp"
 #include "cli/command.hpp"
-#include "env/market/fidelity.hpp"
 #include "env/market/scenario_loader.hpp"
 
 namespace po = boost::program_options;

@@ -35,7 +35,7 @@ class SimCommand final : public Command {
     const po::variables_map vm = parse_with_scenario(args, options());
 
     const std::string policy_name = vm["policy"].as<std::string>();
-    std::unique_ptr<MarketPolicy> policy = make_baseline(policy_name);
+    std::unique_ptr<Policy> policy = make_baseline(policy_name);
     if (!policy) {
       std::string names;
       for (const auto& n : baseline_names()) names += (names.empty() ? "" : ", ") + n;
@@ -54,11 +54,7 @@ class SimCommand final : public Command {
 
     const Scenario scenario = load_scenario_argument(vm["scenario"].as<std::string>());
     MarketEnv env(std::make_shared<const MarketSpec>(scenario), view);
-    const SimulatedEpisodes run = simulate_episodes(
-        env,
-        [&](const MarketEnv& e, std::span<const float>, std::span<const std::uint8_t>, std::span<std::int32_t> indices,
-            std::span<float> values) { policy->act(e, indices, values); },
-        [&](std::uint64_t policy_seed) { policy->reset(policy_seed); }, episodes, seed, !out_path.empty());
+    const SimulatedEpisodes run = simulate_episodes(env, *policy, episodes, seed, !out_path.empty());
     if (!out_path.empty()) write_file_atomically(out_path, run.trajectory_csv);
 
     std::printf("scenario %s, policy %s, view %s, %d episodes, seed %llu\n\n", scenario.name.c_str(),

@@ -154,11 +154,7 @@ class EvalCommand final : public Command {
                 episodes);
     if (market) {
       MarketEnv env(*market);
-      const SimulatedEpisodes run = simulate_episodes(
-          env,
-          [&](const MarketEnv&, std::span<const float> obs, std::span<const std::uint8_t> mask,
-              std::span<std::int32_t> indices, std::span<float> values) { policy->act(obs, mask, indices, values); },
-          {}, episodes, seed_option(vm), !out_path.empty());
+      const SimulatedEpisodes run = simulate_episodes(env, *policy, episodes, seed_option(vm), !out_path.empty());
       if (!out_path.empty()) write_file_atomically(out_path, run.trajectory_csv);
       std::printf("\n%s", format_kpi_summary(run.kpis).c_str());
       if (!out_path.empty()) std::printf("\ntrajectory: %s\n", out_path.c_str());

@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <fstream>
-#include <functional>
 #include <sstream>
 
 #include "agents/baselines/exhaustive_plan.hpp"
@@ -28,12 +27,11 @@ const char* const kEvaluationHeader =
 namespace {
 
 // Replays the exact search's plan (MultiDiscrete view), exactly as plan_return() scores it.
-class PlanPolicy final : public MarketPolicy {
+class PlanPolicy final : public Policy {
  public:
   explicit PlanPolicy(EntryPlan plan) : plan_(std::move(plan)) {}
-  std::string name() const override { return "optimum"; }
-  void act(const MarketEnv& env, std::span<std::int32_t> indices, std::span<float>) override {
-    plan_action(plan_.regions, env.quarter(), indices);
+  void act(const PolicyInput& input, std::span<std::int32_t> indices, std::span<float>) override {
+    plan_action(plan_.regions, input.market->quarter(), indices);
   }
 
  private:
@@ -41,8 +39,8 @@ class PlanPolicy final : public MarketPolicy {
 };
 
 // Every policy meets the env here, on the same episode seeds (common random numbers).
-void evaluate(MarketEnv& env, const MarketActor& act, const std::function<void(std::uint64_t)>& reset_policy,
-              const Experiment& experiment, std::uint64_t job_seed, const fs::path& dir) {
+void evaluate(MarketEnv& env, Policy& policy, const Experiment& experiment, std::uint64_t job_seed,
+              const fs::path& dir) {
   const MarketSpec& spec = env.spec();
   std::ostringstream csv, timeline;
   csv.precision(10);
@@ -59,8 +57,8 @@ void evaluate(MarketEnv& env, const MarketActor& act, const std::function<void(s
       }
     if (r.terminated || r.truncated) timeline << env.quarter() << ",,end\n";  // the length, for the figure's axis
   };
-  const std::vector<EpisodeKpis> kpis = run_market_episodes(env, act, reset_policy, experiment.eval_episodes,
-                                                            {experiment.eval_seed, job_seed}, record_modes);
+  const std::vector<EpisodeKpis> kpis =
+      run_market_episodes(env, policy, experiment.eval_episodes, {experiment.eval_seed, job_seed}, record_modes);
   for (std::size_t n = 0; n < kpis.size(); ++n) {
     const EpisodeKpis& k = kpis[n];
     csv << n << ',' << derive_seed(experiment.eval_seed, n) << ',' << k.discounted_return << ',' << k.npv << ','
@@ -139,21 +137,13 @@ bool run_job(const fs::path& results, const Experiment& experiment, const Job& j
       const auto* prototype = dynamic_cast<const MarketEnv*>(&trained->env());
       if (!prototype) throw std::logic_error("a learner on a scenario was not trained on the market env");
       MarketEnv env(*prototype);
-      evaluate(
-          env,
-          [&](const MarketEnv&, std::span<const float> obs, std::span<const std::uint8_t> mask,
-              std::span<std::int32_t> indices, std::span<float> values) { trained->act(obs, mask, indices, values); },
-          [](std::uint64_t) {}, experiment, job.seed, dir);
+      evaluate(env, *trained, experiment, job.seed, dir);
       break;
     }
     case PolicyKind::kBaseline: {
       const auto baseline = make_baseline(policy.baseline);
       const auto env = make_market_env(scenario, parse_action_view(policy.view));
-      evaluate(
-          *env,
-          [&](const MarketEnv& e, std::span<const float>, std::span<const std::uint8_t>, std::span<std::int32_t> indices,
-              std::span<float> values) { baseline->act(e, indices, values); },
-          [&](std::uint64_t seed) { baseline->reset(seed); }, experiment, job.seed, dir);
+      evaluate(*env, *baseline, experiment, job.seed, dir);
       break;
     }
     case PolicyKind::kOptimum: {
@@ -161,11 +151,7 @@ bool run_job(const fs::path& results, const Experiment& experiment, const Job& j
       // (tiny.yaml) it is the optimum of every episode.
       PlanPolicy plan(exhaustive_entry_plan(scenario, derive_seed(experiment.eval_seed, 0)));
       const auto env = make_market_env(scenario, ActionView::kMultiDiscrete);
-      evaluate(
-          *env,
-          [&](const MarketEnv& e, std::span<const float>, std::span<const std::uint8_t>, std::span<std::int32_t> indices,
-              std::span<float> values) { plan.act(e, indices, values); },
-          [](std::uint64_t) {}, experiment, job.seed, dir);
+      evaluate(*env, plan, experiment, job.seed, dir);
       break;
     }
   }

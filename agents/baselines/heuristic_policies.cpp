@@ -31,10 +31,10 @@ void maintain_marketing(const MarketEnv& env, std::vector<RegionOrder>& orders) 
 
 // Enters, as a subsidiary, the best region by the prior's value estimate that is worth entering and
 // affordable; one entry a quarter, never exits.
-class GreedyRoiPolicy final : public MarketPolicy {
+class GreedyRoiPolicy final : public Policy {
  public:
-  std::string name() const override { return "greedy-roi"; }
-  void act(const MarketEnv& env, std::span<std::int32_t> indices, std::span<float> values) override {
+  void act(const PolicyInput& input, std::span<std::int32_t> indices, std::span<float> values) override {
+    const MarketEnv& env = *input.market;
     std::vector<RegionOrder> orders;
     for (std::size_t r : regions_sorted_by(env, [&](std::size_t i) { return env.prior().regions[i].value_estimate; })) {
       if (env.prior().regions[r].value_estimate <= 0) break;
@@ -51,11 +51,11 @@ class GreedyRoiPolicy final : public MarketPolicy {
 // Johanson & Vahlne's establishment chain: pilot the psychically closest markets first (two at a
 // time); after 4 quarters a pilot that covers its fixed cost becomes a subsidiary (or a partner when a
 // subsidiary is unaffordable), one that still does not after 8 quarters is closed.
-class UppsalaPolicy final : public MarketPolicy {
+class UppsalaPolicy final : public Policy {
  public:
-  std::string name() const override { return "uppsala"; }
   void reset(std::uint64_t) override { pilot_start_.clear(); }
-  void act(const MarketEnv& env, std::span<std::int32_t> indices, std::span<float> values) override {
+  void act(const PolicyInput& input, std::span<std::int32_t> indices, std::span<float> values) override {
+    const MarketEnv& env = *input.market;
     const std::size_t R = env.spec().region_count();
     if (pilot_start_.size() != R) pilot_start_.assign(R, -1);
     std::vector<RegionOrder> orders;
@@ -95,10 +95,10 @@ class UppsalaPolicy final : public MarketPolicy {
 
 // Signs the best-scored available partner (the collaborative-filtering prior) in the regions where
 // partners are best, one a quarter, when the score is at least 0.5.
-class PartnerGreedyPolicy final : public MarketPolicy {
+class PartnerGreedyPolicy final : public Policy {
  public:
-  std::string name() const override { return "partner-greedy"; }
-  void act(const MarketEnv& env, std::span<std::int32_t> indices, std::span<float> values) override {
+  void act(const PolicyInput& input, std::span<std::int32_t> indices, std::span<float> values) override {
+    const MarketEnv& env = *input.market;
     std::vector<RegionOrder> orders;
     auto score = [&](std::size_t r) {
       const int j = env.best_available_partner(r);
@@ -119,13 +119,13 @@ class PartnerGreedyPolicy final : public MarketPolicy {
 
 }  // namespace
 
-std::unique_ptr<MarketPolicy> make_greedy_roi_policy() {
+std::unique_ptr<Policy> make_greedy_roi_policy() {
   return std::make_unique<GreedyRoiPolicy>();
 }
-std::unique_ptr<MarketPolicy> make_uppsala_policy() {
+std::unique_ptr<Policy> make_uppsala_policy() {
   return std::make_unique<UppsalaPolicy>();
 }
-std::unique_ptr<MarketPolicy> make_partner_greedy_policy() {
+std::unique_ptr<Policy> make_partner_greedy_policy() {
   return std::make_unique<PartnerGreedyPolicy>();
 }
 

@@ -45,19 +45,19 @@ std::int32_t discrete_action(const MarketEnv& env, const RegionOrder& o) {
   return -1;
 }
 
-class HoldPolicy final : public MarketPolicy {
+class HoldPolicy final : public Policy {
  public:
-  std::string name() const override { return "hold"; }
-  void act(const MarketEnv& env, std::span<std::int32_t> indices, std::span<float> values) override {
+  void act(const PolicyInput& input, std::span<std::int32_t> indices, std::span<float> values) override {
+    const MarketEnv& env = *input.market;
     encode_orders(env, {}, indices, values);
   }
 };
 
-class RandomPolicy final : public MarketPolicy {
+class RandomPolicy final : public Policy {
  public:
-  std::string name() const override { return "random"; }
   void reset(std::uint64_t seed) override { rng_.reseed(seed); }
-  void act(const MarketEnv& env, std::span<std::int32_t> indices, std::span<float> values) override {
+  void act(const PolicyInput& input, std::span<std::int32_t> indices, std::span<float> values) override {
+    const MarketEnv& env = *input.market;
     mask_.resize(mask_size(env.action_space()));
     env.action_mask(mask_);
     sample_random_action(env.action_space(), mask_, rng_, indices, values);
@@ -70,16 +70,16 @@ class RandomPolicy final : public MarketPolicy {
 
 }  // namespace
 
-std::unique_ptr<MarketPolicy> make_greedy_roi_policy();
-std::unique_ptr<MarketPolicy> make_uppsala_policy();
-std::unique_ptr<MarketPolicy> make_partner_greedy_policy();
-std::unique_ptr<MarketPolicy> make_planner_policy();
+std::unique_ptr<Policy> make_greedy_roi_policy();
+std::unique_ptr<Policy> make_uppsala_policy();
+std::unique_ptr<Policy> make_partner_greedy_policy();
+std::unique_ptr<Policy> make_planner_policy();
 
 std::vector<std::string> baseline_names() {
   return {"random", "hold", "greedy-roi", "uppsala", "partner-greedy", "planner"};
 }
 
-std::unique_ptr<MarketPolicy> make_baseline(const std::string& name) {
+std::unique_ptr<Policy> make_baseline(const std::string& name) {
   if (name == "random") return std::make_unique<RandomPolicy>();
   if (name == "hold") return std::make_unique<HoldPolicy>();
   if (name == "greedy-roi") return make_greedy_roi_policy();

@@ -1,8 +1,8 @@
 #pragma once
 // Baseline policies for the market env (docs/baselines.md): the yardsticks a learning agent must
-// beat. A baseline may read the env itself, not only the observation — the planner looks ahead
-// with clone(), the heuristics read the prior's estimates — and acts in whichever action view the
-// env has. No LibTorch here.
+// beat. A baseline reads the env itself (PolicyInput::market), not only the observation — the
+// planner looks ahead with clone(), the heuristics read the prior's estimates — and acts in
+// whichever action view the env has. No LibTorch here.
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -10,23 +10,15 @@
 #include <vector>
 
 #include "env/market/market_env.hpp"
+#include "env/policy.hpp"
 #include "env/util/rng.hpp"
 
 namespace expanse {
 
-class MarketPolicy {
- public:
-  virtual ~MarketPolicy() = default;
-  virtual std::string name() const = 0;
-  virtual void reset(std::uint64_t seed) { (void)seed; }  // called at the start of every episode
-  // Writes the next action for `env`'s view: indices (Discrete, MultiDiscrete) or values (Box).
-  virtual void act(const MarketEnv& env, std::span<std::int32_t> indices, std::span<float> values) = 0;
-};
-
 // "random", "hold", "greedy-roi", "uppsala", "partner-greedy", "planner" (docs/baselines.md).
 std::vector<std::string> baseline_names();
-// nullptr for an unknown name.
-std::unique_ptr<MarketPolicy> make_baseline(const std::string& name);
+// nullptr for an unknown name. The policy acts on market envs only (PolicyInput::market set).
+std::unique_ptr<Policy> make_baseline(const std::string& name);
 
 // One decision about one region; the heuristics issue a few per quarter, most important first.
 struct RegionOrder {

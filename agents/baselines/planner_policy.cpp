@@ -7,10 +7,10 @@
 namespace expanse {
 namespace {
 
-class PlannerPolicy final : public MarketPolicy {
+class PlannerPolicy final : public Policy {
  public:
-  std::string name() const override { return "planner"; }
-  void act(const MarketEnv& env, std::span<std::int32_t> indices, std::span<float> values) override {
+  void act(const PolicyInput& input, std::span<std::int32_t> indices, std::span<float> values) override {
+    const MarketEnv& env = *input.market;
     std::vector<std::vector<RegionOrder>> candidates{{}};
     for (std::size_t r = 0; r < env.spec().region_count(); ++r) {
       if (env.mode(r) != Mode::kNone) continue;
@@ -46,7 +46,7 @@ class PlannerPolicy final : public MarketPolicy {
 
 }  // namespace
 
-std::unique_ptr<MarketPolicy> make_planner_policy() {
+std::unique_ptr<Policy> make_planner_policy() {
   return std::make_unique<PlannerPolicy>();
 }
 

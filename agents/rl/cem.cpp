@@ -129,15 +129,14 @@ class Cem final : public Learner {
   }
 
   // The distribution's mean: the policy the search has converged to.
-  void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
-           std::span<float> values) override {
-    policy_.forward_fast(observation.data(), 1, out_);
+  void act(const PolicyInput& input, std::span<std::int32_t> indices, std::span<float> values) override {
+    policy_.forward_fast(input.observation.data(), 1, out_);
     if (shape_.box) {
       for (std::size_t d = 0; d < values.size(); ++d)
         values[d] = shape_.low[d] + 0.5f * (std::tanh(out_[d]) + 1.f) * (shape_.high[d] - shape_.low[d]);
       return;
     }
-    argmax_components(out_.data(), mask.empty() ? nullptr : mask.data(), shape_.nvec, indices);
+    argmax_components(out_.data(), input.mask.empty() ? nullptr : input.mask.data(), shape_.nvec, indices);
   }
 
  private:
@@ -161,7 +160,7 @@ class Cem final : public Learner {
     int length = 0;
     for (bool over = false; !over;) {
       if (!mask_.empty()) env_->action_mask(mask_);
-      act(observation_, mask_, indices_, values_);
+      act(PolicyInput{observation_, mask_}, indices_, values_);
       const StepResult r = env_->step(Action{indices_, values_}, observation_);
       discounted += discount * r.reward;
       undiscounted += r.reward;

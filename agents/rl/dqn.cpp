@@ -194,13 +194,13 @@ class Dqn final : public Learner {
     }
   }
 
-  void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
-           std::span<float>) override {
-    q_->forward_fast(observation.data(), 1, q_out_);
+  void act(const PolicyInput& input, std::span<std::int32_t> indices, std::span<float>) override {
+    q_->forward_fast(input.observation.data(), 1, q_out_);
     const float* q = branches_.q_values(q_out_.data(), 1, q_now_);
     for (std::size_t d = 0; d < branches_.count(); ++d)
-      indices[d] = argmax_valid(q + branches_.offset(d), mask.empty() ? nullptr : mask.data() + branches_.offset(d),
-                                branches_.size(d));
+      indices[d] =
+          argmax_valid(q + branches_.offset(d), input.mask.empty() ? nullptr : input.mask.data() + branches_.offset(d),
+                       branches_.size(d));
   }
 
   // A uniform choice among the n choices the mask allows (all n without a mask or when none is).

@@ -1,5 +1,7 @@
 #pragma once
 // What the training driver (training.cpp) asks of an algorithm. Internal to agents/: LibTorch.
+#include <torch/torch.h>
+
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -7,11 +9,10 @@
 #include <string>
 #include <vector>
 
-#include <torch/torch.h>
-
 #include "agents/rl/agent_config.hpp"
 #include "agents/rl/metrics_log.hpp"
 #include "agents/rl/replay_buffer.hpp"
+#include "env/policy.hpp"
 #include "env/util/rng.hpp"
 #include "env/vector_env.hpp"
 
@@ -54,9 +55,9 @@ struct NonFiniteLoss : std::runtime_error {
 // Throws NonFiniteLoss unless `value` is finite.
 void check_finite(double value, const char* name, std::int64_t global_step);
 
-class Learner {
+// A learner is a policy too: act() is its learned policy, deterministic (greedy / mean action).
+class Learner : public Policy {
  public:
-  virtual ~Learner() = default;
   // CleanRL's names of the logged losses (metrics.csv columns after the episode columns).
   virtual std::vector<std::string> loss_names() const = 0;
   // One unit of training: DQN and SAC one vector step (and its update), PPO one rollout and its
@@ -68,9 +69,6 @@ class Learner {
   // same blocks), the rest of the training state left fresh: a start for transfer, or a policy to
   // act with. Throws std::runtime_error when a network's size differs.
   virtual void load_weights(torch::serialize::InputArchive& archive) = 0;
-  // The learned policy, deterministic (greedy / mean action), for one observation.
-  virtual void act(std::span<const float> observation, std::span<const std::uint8_t> mask,
-                   std::span<std::int32_t> indices, std::span<float> values) = 0;
 };
 
 std::unique_ptr<Learner> make_learner(const AgentConfig& config, const Env& prototype, std::int64_t total_steps,

@@ -96,14 +96,13 @@ class Ppo final : public Learner {
     read_weights(archive, "params", params_.values);
   }
 
-  void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
-           std::span<float> values) override {
-    actor_->forward_fast(observation.data(), 1, actor_out_);
+  void act(const PolicyInput& input, std::span<std::int32_t> indices, std::span<float> values) override {
+    actor_->forward_fast(input.observation.data(), 1, actor_out_);
     if (shape_.box) {
       for (std::size_t d = 0; d < values.size(); ++d) values[d] = std::clamp(actor_out_[d], shape_.low[d], shape_.high[d]);
       return;
     }
-    argmax_components(actor_out_.data(), mask.empty() ? nullptr : mask.data(), shape_.nvec, indices);
+    argmax_components(actor_out_.data(), input.mask.empty() ? nullptr : input.mask.data(), shape_.nvec, indices);
   }
 
  private:

@@ -161,17 +161,16 @@ class Sac final : public Learner {
     read_replay(archive, replay_);
   }
 
-  void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
-           std::span<float> values) override {
+  void act(const PolicyInput& input, std::span<std::int32_t> indices, std::span<float> values) override {
     if (!discrete_) {
-      actor_->forward_fast(observation.data(), 1, actor_out_);
+      actor_->forward_fast(input.observation.data(), 1, actor_out_);
       tanh_gaussian_mean_action(actor_out_.data(), action_dims_, action_scale_.data(), action_bias_.data(), values.data());
       return;
     }
     torch::NoGradGuard no_grad;
-    const torch::Tensor obs = as_tensor(observation, {1, static_cast<std::int64_t>(obs_size_)});
+    const torch::Tensor obs = as_tensor(input.observation, {1, static_cast<std::int64_t>(obs_size_)});
     std::int64_t best = 0;
-    argmax_rows(policy_logits(obs, mask_tensor(mask, 1, static_cast<std::int64_t>(mask.size()))),
+    argmax_rows(policy_logits(obs, mask_tensor(input.mask, 1, static_cast<std::int64_t>(input.mask.size()))),
                 std::span<std::int64_t>(&best, 1));
     indices[0] = static_cast<std::int32_t>(best);
   }

@@ -17,7 +17,9 @@ Teacher::Teacher(const std::string& name, const Env& prototype, std::size_t envs
 
 void Teacher::act(const VectorEnv& envs, std::size_t i, std::span<std::int32_t> indices) {
   // The teachers have no memory (agent_config's choices): no reset between episodes is needed.
-  policies_[i]->act(static_cast<const MarketEnv&>(envs.env(i)), indices, {});
+  PolicyInput input;  // they read the env, not the observation
+  input.market = &static_cast<const MarketEnv&>(envs.env(i));
+  policies_[i]->act(input, indices, {});
 }
 
 }  // namespace expanse::agents

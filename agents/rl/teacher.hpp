@@ -25,7 +25,7 @@ class Teacher {
   void act(const VectorEnv& envs, std::size_t i, std::span<std::int32_t> indices);
 
  private:
-  std::vector<std::unique_ptr<MarketPolicy>> policies_;
+  std::vector<std::unique_ptr<Policy>> policies_;
 };
 
 }  // namespace expanse::agents

@@ -14,6 +14,7 @@
 #include "agents/rl/checkpoint_file.hpp"
 #include "agents/rl/learner.hpp"
 #include "env/classic/classic_envs.hpp"
+#include "env/episodes.hpp"
 #include "env/market/market_env.hpp"
 #include "env/market/scenario_loader.hpp"
 #include "env/util/atomic_file.hpp"
@@ -201,9 +202,8 @@ class LoadedPolicy final : public TrainedPolicy {
  public:
   LoadedPolicy(std::unique_ptr<Env> env, std::unique_ptr<Learner> learner)
       : env_(std::move(env)), learner_(std::move(learner)) {}
-  void act(std::span<const float> observation, std::span<const std::uint8_t> mask, std::span<std::int32_t> indices,
-           std::span<float> values) override {
-    learner_->act(observation, mask, indices, values);
+  void act(const PolicyInput& input, std::span<std::int32_t> indices, std::span<float> values) override {
+    learner_->act(input, indices, values);
   }
   const Env& env() const override { return *env_; }
 
@@ -480,24 +480,7 @@ std::unique_ptr<TrainedPolicy> load_trained_policy(const fs::path& run_dir, cons
 
 std::vector<double> evaluate_policy(TrainedPolicy& policy, int episodes, std::uint64_t seed) {
   const std::unique_ptr<Env> env = policy.env().clone();
-  std::vector<float> observation(env->observation_size());
-  std::vector<std::uint8_t> mask(mask_size(env->action_space()));
-  std::vector<std::int32_t> indices(is_box(env->action_space()) ? 0 : flat_size(env->action_space()));
-  std::vector<float> values(is_box(env->action_space()) ? flat_size(env->action_space()) : 0);
-  std::vector<double> returns;
-  for (int n = 0; n < episodes; ++n) {
-    env->reset(derive_seed(seed, static_cast<std::uint64_t>(n)), observation);
-    double total = 0;
-    for (;;) {
-      if (!mask.empty()) env->action_mask(mask);
-      policy.act(observation, mask, indices, values);
-      const StepResult r = env->step(Action{indices, values}, observation);
-      total += r.reward - r.shaping;  // the return itself, without any reward shaping
-      if (r.terminated || r.truncated) break;
-    }
-    returns.push_back(total);
-  }
-  return returns;
+  return run_episodes(*env, policy, episodes, {seed, 0});
 }
 
 }  // namespace expanse::agents

@@ -17,6 +17,7 @@
 
 #include "agents/rl/agent_config.hpp"
 #include "env/env.hpp"
+#include "env/policy.hpp"
 
 namespace expanse::agents {
 
@@ -59,12 +60,9 @@ struct TrainSummary {
 TrainSummary train(const TrainRequest& request);
 
 // A trained policy: deterministic actions for single observations.
-class TrainedPolicy {
+class TrainedPolicy : public Policy {
  public:
-  virtual ~TrainedPolicy() = default;
-  virtual void act(std::span<const float> observation, std::span<const std::uint8_t> mask,
-                   std::span<std::int32_t> indices, std::span<float> values) = 0;
-  virtual const Env& env() const = 0;  // a prototype of the env it was trained on
+  virtual const Env& env() const = 0;  // a prototype of the env it acts on
 };
 // The policy of a run directory; with `env`, acting on that env (a scenario with the same
 // observation blocks and products, e.g. trained on asia-pacific, evaluated on world) instead of the

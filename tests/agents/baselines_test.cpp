@@ -29,8 +29,9 @@ Run play(const std::string& policy_name, ActionView view, std::uint64_t seed,
   KpiTracker kpi;
   kpi.begin(env);
   Run run;
+  const PolicyInput input{{}, {}, &env};  // a baseline reads the env itself
   for (bool done = false; !done;) {
-    policy->act(env, indices, values);
+    policy->act(input, indices, values);
     const StepResult r = env.step(Action{indices, values}).result;
     kpi.record(env, r);
     run.rewards.push_back(r.reward);
@@ -62,7 +63,7 @@ TEST_CASE("Greedy-ROI first enters the market with the best value estimate", "[b
   for (std::size_t r = 1; r < env.spec().region_count(); ++r)
     if (env.prior().regions[r].value_estimate > env.prior().regions[best].value_estimate) best = r;
   std::vector<std::int32_t> action(2 * env.spec().region_count());
-  make_baseline("greedy-roi")->act(env, action, {});
+  make_baseline("greedy-roi")->act(PolicyInput{{}, {}, &env}, action, {});
   for (std::size_t r = 0; r < env.spec().region_count(); ++r)
     CHECK(action[2 * r] == static_cast<std::int32_t>(r == best ? ModeTarget::kSubsidiary : ModeTarget::kKeep));
 }

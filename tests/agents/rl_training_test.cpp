@@ -392,8 +392,8 @@ TEST_CASE("PPO's imitation term makes the policy copy its teacher's decisions", 
     for (bool done = false; !done;) {
       std::int32_t mine = 0, theirs = 0;
       const std::vector<std::uint8_t> mask = env->action_mask();
-      policy->act(obs, mask, std::span<std::int32_t>(&mine, 1), {});
-      teacher->act(market, std::span<std::int32_t>(&theirs, 1), {});
+      policy->act(PolicyInput{obs, mask}, std::span<std::int32_t>(&mine, 1), {});
+      teacher->act(PolicyInput{obs, mask, &market}, std::span<std::int32_t>(&theirs, 1), {});
       if (theirs != 0) {  // not hold
         ++decisions;
         agree += mine == theirs;

@@ -1,11 +1,10 @@
 // Every row of `expanse fidelity` on the world scenario, with the same tolerance: a change to the
 // model that breaks a published stylised fact fails here (docs/model.md, "Fidelity").
-#include "env/market/fidelity.hpp"
-
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <iterator>
 
+#include "analysis/fidelity_table.hpp"
 #include "env/market/scenario_loader.hpp"
 #include "env/util/user_error.hpp"
 

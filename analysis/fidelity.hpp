@@ -31,10 +31,4 @@ std::vector<FidelityCheck> check_uppsala(const Scenario& scenario);
 FidelityCheck check_cross_country_influence(const Scenario& scenario);
 
 std::vector<FidelityCheck> run_fidelity_checks(const Scenario& scenario);
-// Replaces the table between the markers `<!-- fidelity:begin -->` and `<!-- fidelity:end -->` of a
-// Markdown file (atomically); a UserError names the file when it has no such markers.
-void write_fidelity_table_into(const std::string& markdown_path, const std::string& table, const std::string& origin);
-// A Markdown table: fact | published value and source | measured | tolerance | pass/fail.
-std::string format_fidelity_table(const std::vector<FidelityCheck>& checks);
-
 }  // namespace expanse

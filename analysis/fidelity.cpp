@@ -1,17 +1,13 @@
-#include "env/market/fidelity.hpp"
+#include "analysis/fidelity.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <numeric>
-#include <sstream>
 
 #include "env/market/kpi.hpp"
 #include "env/market/market_env.hpp"
-#include "env/util/atomic_file.hpp"
-#include "env/util/user_error.hpp"
 
 namespace expanse {
 namespace {
@@ -329,9 +325,12 @@ std::vector<FidelityCheck> check_uppsala(const Scenario& scenario) {
                 "Uppsala: the same gain in the %zu most distant markets minus that in the %zu closest (%.1f ± %.1f "
                 "minus %.1f ± %.1f, standard errors over worlds)",
                 distant.size(), close.size(), far_gain, far_error, near_gain, near_error);
-  FidelityCheck close_vs_distant{
-      fact, "> 0: staging pays more the greater the psychic distance (" + source + ")", far_gain - near_gain, 0.0,
-      INFINITY, ""};
+  FidelityCheck close_vs_distant{fact,
+                                 "> 0: staging pays more the greater the psychic distance (" + source + ")",
+                                 far_gain - near_gain,
+                                 0.0,
+                                 INFINITY,
+                                 ""};
   return {mean_gain, cvar_gain, close_vs_distant};
 }
 
@@ -390,37 +389,6 @@ std::vector<FidelityCheck> run_fidelity_checks(const Scenario& scenario) {
   for (auto& c : check_uppsala(scenario)) checks.push_back(c);
   checks.push_back(check_cross_country_influence(scenario));
   return checks;
-}
-
-std::string format_fidelity_table(const std::vector<FidelityCheck>& checks) {
-  std::string out =
-      "| stylised fact | published value and source | measured | tolerance | result |\n|---|---|---|---|---|\n";
-  char line[800];
-  for (const auto& c : checks) {
-    if (c.applicable())
-      std::snprintf(line, sizeof line, "| %s | %s | %.3f | %s | %s |\n", c.fact.c_str(), c.published.c_str(),
-                    c.measured, c.tolerance().c_str(), c.pass() ? "pass" : "FAIL");
-    else
-      std::snprintf(line, sizeof line, "| %s | %s | – | %s | n/a: %s |\n", c.fact.c_str(), c.published.c_str(),
-                    c.tolerance().c_str(), c.not_applicable.c_str());
-    out += line;
-  }
-  return out;
-}
-
-void write_fidelity_table_into(const std::string& markdown_path, const std::string& table, const std::string& origin) {
-  static const std::string begin = "<!-- fidelity:begin -->", end = "<!-- fidelity:end -->";
-  std::ifstream in(markdown_path, std::ios::binary);
-  if (!in) throw UserError(Diagnostic{markdown_path, 0, 0, "", "cannot open the file"});
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string doc = text.str();
-  const auto from = doc.find(begin), to = doc.find(end);
-  if (from == std::string::npos || to == std::string::npos || to < from)
-    throw UserError(
-        Diagnostic{markdown_path, 0, 0, "", "no \"" + begin + "\" … \"" + end + "\" markers to put the table between"});
-  doc.replace(from + begin.size(), to - from - begin.size(), "\n" + origin + "\n\n" + table);
-  write_file_atomically(markdown_path, doc);
 }
 
 }  // namespace expanse
