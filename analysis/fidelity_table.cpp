@@ -1,11 +1,10 @@
 #include "analysis/fidelity_table.hpp"
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
-#include "env/util/atomic_file.hpp"
-#include "env/util/user_error.hpp"
+#include "common/atomic_file.hpp"
+#include "common/text_file.hpp"
+#include "common/user_error.hpp"
 
 namespace expanse {
 
@@ -27,11 +26,7 @@ std::string format_fidelity_table(const std::vector<FidelityCheck>& checks) {
 
 void write_fidelity_table_into(const std::string& markdown_path, const std::string& table, const std::string& origin) {
   static const std::string begin = "<!-- fidelity:begin -->", end = "<!-- fidelity:end -->";
-  std::ifstream in(markdown_path, std::ios::binary);
-  if (!in) throw UserError(Diagnostic{markdown_path, 0, 0, "", "cannot open the file"});
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string doc = text.str();
+  std::string doc = read_text_file(markdown_path);
   const auto from = doc.find(begin), to = doc.find(end);
   if (from == std::string::npos || to == std::string::npos || to < from)
     throw UserError(

@@ -9,10 +9,10 @@
 #include <set>
 #include <sstream>
 
+#include "common/rng.hpp"
+#include "common/user_error.hpp"
+#include "common/yaml_reader.hpp"
 #include "env/market/market_env.hpp"
-#include "env/util/rng.hpp"
-#include "env/util/user_error.hpp"
-#include "env/util/yaml_reader.hpp"
 
 namespace expanse {
 namespace {
@@ -45,6 +45,115 @@ std::size_t find_id(const std::vector<std::string>& ids, const std::string& id, 
 
 }  // namespace
 
+namespace {
+
+// One data row of a history CSV: its cells by column name, numbers checked against their range,
+// each problem located at the cell's line and column.
+class HistoryRow {
+ public:
+  HistoryRow(std::vector<std::string> cells, int line, const std::map<std::string, std::size_t>& columns,
+             Diagnostics& diagnostics)
+      : cells_(std::move(cells)), line_(line), columns_(columns), diagnostics_(diagnostics) {}
+
+  std::string cell(const std::string& name) const {
+    const auto it = columns_.find(name);
+    return it != columns_.end() && it->second < cells_.size() ? cells_[it->second] : std::string();
+  }
+  bool has_column(const std::string& name) const { return columns_.count(name) > 0; }
+  // The column (1-based, in characters) where the named cell starts; 1 when there is no such column.
+  int column_of(const std::string& name) const {
+    const auto it = columns_.find(name);
+    if (it == columns_.end()) return 1;
+    int col = 1;
+    for (std::size_t i = 0; i < it->second && i < cells_.size(); ++i) col += static_cast<int>(cells_[i].size()) + 1;
+    return col;
+  }
+  int line() const { return line_; }
+  // NaN for an empty or NA cell; sets ok = false (and reports) when the text is not a number in range.
+  double number(const std::string& name, double lo, double hi, bool& ok) const {
+    const std::string text = cell(name);
+    if (text.empty() || text == "NA") return static_cast<double>(NAN);
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (end == text.c_str() || *end != '\0' || !std::isfinite(v) || v < lo || v > hi) {
+      std::ostringstream message;
+      message << "expected a number in [" << lo << ", " << hi << "], got \"" << text << "\"";
+      diagnostics_.add(line_, column_of(name), name, message.str());
+      ok = false;
+    }
+    return v;
+  }
+  std::size_t id(const std::vector<std::string>& ids, const std::string& name, bool& ok) const {
+    return find_id(ids, cell(name), name.c_str(), diagnostics_, line_, column_of(name), name, ok);
+  }
+
+ private:
+  std::vector<std::string> cells_;
+  int line_;
+  const std::map<std::string, std::size_t>& columns_;
+  Diagnostics& diagnostics_;
+};
+
+// The header's columns by name; unknown and missing columns reported at its line.
+std::map<std::string, std::size_t> read_header(const std::vector<std::string>& cells, int line,
+                                               Diagnostics& diagnostics) {
+  std::map<std::string, std::size_t> columns;
+  for (std::size_t c = 0; c < cells.size(); ++c) {
+    if (std::find(kColumns.begin(), kColumns.end(), cells[c]) == kColumns.end()) {
+      std::string message = "unknown column \"" + cells[c] + "\"";
+      const std::string hint = closest_match(cells[c], std::set<std::string>(kColumns.begin(), kColumns.end()));
+      if (!hint.empty()) message += " (did you mean \"" + hint + "\"?)";
+      diagnostics.add(line, 1, "header", message);
+    }
+    columns[cells[c]] = c;
+  }
+  for (const auto& required : kRequired)
+    if (!columns.count(required)) diagnostics.add(line, 1, "header", "missing column \"" + required + "\"");
+  return columns;
+}
+
+struct HistoryIds {
+  std::vector<std::string> regions, products, partners;
+};
+
+// Adds a row to `history`: a quarter of an entry, or a partner's performance record.
+void add_row(const HistoryRow& row, const HistoryIds& ids, std::map<std::string, std::size_t>& entry_index,
+             History& history, Diagnostics& diagnostics) {
+  bool ok = true;
+  const std::size_t region = row.id(ids.regions, "region", ok);
+  const std::size_t product = row.id(ids.products, "product", ok);
+  const std::size_t mode = row.id(kModes, "mode", ok);
+  int partner = -1;
+  if (!row.cell("partner").empty()) partner = static_cast<int>(row.id(ids.partners, "partner", ok));
+  const double quarter = row.number("quarter", 0, 1000, ok);
+  const double adopters = row.number("adopters", 0, 1e9, ok);
+  const double revenue = row.has_column("revenue") ? row.number("revenue", -1e9, 1e9, ok) : NAN;
+  const double score = row.has_column("partner_score") ? row.number("partner_score", 0, 1, ok) : NAN;
+  if (!ok) return;
+  if (std::isnan(quarter)) {  // a partner performance record
+    if (partner < 0 || std::isnan(score)) {
+      diagnostics.add(row.line(), row.column_of("quarter"), "quarter",
+                      "empty, but the row is not a partner score (needs partner and partner_score)");
+      return;
+    }
+    history.partner_scores.push_back({static_cast<std::size_t>(partner), product, score});
+    return;
+  }
+  const std::string id = row.cell("entry");
+  auto [it, inserted] = entry_index.emplace(id, history.entries.size());
+  if (inserted) history.entries.push_back({id, region, product, kModes[mode], partner, {}});
+  HistoricalEntry& entry = history.entries[it->second];
+  if (entry.region != region || entry.product != product) {
+    diagnostics.add(row.line(), 1, "entry", "entry \"" + id + "\" changes its region or product");
+    return;
+  }
+  if (partner >= 0 && !std::isnan(score) && entry.quarters.empty())
+    history.partner_scores.push_back({static_cast<std::size_t>(partner), product, score});
+  if (!std::isnan(adopters)) entry.quarters.push_back({static_cast<int>(quarter), adopters, revenue});
+}
+
+}  // namespace
+
 History read_history_csv(const std::string& path, const Scenario& scenario) {
   std::error_code ignored;
   if (std::filesystem::is_directory(path, ignored))
@@ -54,14 +163,14 @@ History read_history_csv(const std::string& path, const Scenario& scenario) {
   Diagnostics diagnostics(path);
   History history;
   history.source = path;
-  std::vector<std::string> regions, products, partners;
-  for (const auto& r : scenario.regions) regions.push_back(r.country.id);
-  for (const auto& p : scenario.products) products.push_back(p.id);
-  for (const auto& p : scenario.partners) partners.push_back(p.id);
+  HistoryIds ids;
+  for (const auto& r : scenario.regions) ids.regions.push_back(r.country.id);
+  for (const auto& p : scenario.products) ids.products.push_back(p.id);
+  for (const auto& p : scenario.partners) ids.partners.push_back(p.id);
 
   std::string line;
   int line_number = 0;
-  std::map<std::string, std::size_t> column;
+  std::map<std::string, std::size_t> columns;
   std::map<std::string, std::size_t> entry_index;
   while (std::getline(in, line)) {
     ++line_number;
@@ -75,83 +184,14 @@ History read_history_csv(const std::string& path, const Scenario& scenario) {
       if (line_number == 1 && line.find("synthetic") != std::string::npos) history.synthetic = true;
       continue;
     }
-    const std::vector<std::string> cells = split(line);
-    if (column.empty()) {  // the header
-      for (std::size_t c = 0; c < cells.size(); ++c) {
-        if (std::find(kColumns.begin(), kColumns.end(), cells[c]) == kColumns.end()) {
-          std::string message = "unknown column \"" + cells[c] + "\"";
-          const std::string hint = closest_match(cells[c], std::set<std::string>(kColumns.begin(), kColumns.end()));
-          if (!hint.empty()) message += " (did you mean \"" + hint + "\"?)";
-          diagnostics.add(line_number, 1, "header", message);
-        }
-        column[cells[c]] = c;
-      }
-      for (const auto& required : kRequired)
-        if (!column.count(required)) diagnostics.add(line_number, 1, "header", "missing column \"" + required + "\"");
+    if (columns.empty()) {
+      columns = read_header(split(line), line_number, diagnostics);
       if (!diagnostics.empty()) break;
       continue;
     }
-    // The column a cell starts at, for locating errors.
-    auto column_of = [&](std::size_t c) {
-      int col = 1;
-      for (std::size_t i = 0; i < c && i < cells.size(); ++i) col += static_cast<int>(cells[i].size()) + 1;
-      return col;
-    };
-    auto cell = [&](const std::string& name) -> std::string {
-      const auto it = column.find(name);
-      return it != column.end() && it->second < cells.size() ? cells[it->second] : std::string();
-    };
-    auto number = [&](const std::string& name, double lo, double hi, bool& ok) {
-      const std::string text = cell(name);
-      if (text.empty() || text == "NA") return static_cast<double>(NAN);
-      char* end = nullptr;
-      const double v = std::strtod(text.c_str(), &end);
-      if (end == text.c_str() || *end != '\0' || !std::isfinite(v) || v < lo || v > hi) {
-        std::ostringstream message;
-        message << "expected a number in [" << lo << ", " << hi << "], got \"" << text << "\"";
-        diagnostics.add(line_number, column_of(column[name]), name, message.str());
-        ok = false;
-      }
-      return v;
-    };
-    bool ok = true;
-    const std::size_t region =
-        find_id(regions, cell("region"), "region", diagnostics, line_number, column_of(column["region"]), "region", ok);
-    const std::size_t product = find_id(products, cell("product"), "product", diagnostics, line_number,
-                                        column_of(column["product"]), "product", ok);
-    const std::size_t mode =
-        find_id(kModes, cell("mode"), "mode", diagnostics, line_number, column_of(column["mode"]), "mode", ok);
-    int partner = -1;
-    if (!cell("partner").empty())
-      partner = static_cast<int>(find_id(partners, cell("partner"), "partner", diagnostics, line_number,
-                                         column.count("partner") ? column_of(column["partner"]) : 1, "partner", ok));
-    const double quarter = number("quarter", 0, 1000, ok);
-    const double adopters = number("adopters", 0, 1e9, ok);
-    const double revenue = column.count("revenue") ? number("revenue", -1e9, 1e9, ok) : NAN;
-    const double score = column.count("partner_score") ? number("partner_score", 0, 1, ok) : NAN;
-    if (!ok) continue;
-    if (std::isnan(quarter)) {  // a partner performance record
-      if (partner < 0 || std::isnan(score)) {
-        diagnostics.add(line_number, column_of(column["quarter"]), "quarter",
-                        "empty, but the row is not a partner score (needs partner and partner_score)");
-        continue;
-      }
-      history.partner_scores.push_back({static_cast<std::size_t>(partner), product, score});
-      continue;
-    }
-    const std::string id = cell("entry");
-    auto [it, inserted] = entry_index.emplace(id, history.entries.size());
-    if (inserted) history.entries.push_back({id, region, product, kModes[mode], partner, {}});
-    HistoricalEntry& entry = history.entries[it->second];
-    if (entry.region != region || entry.product != product) {
-      diagnostics.add(line_number, 1, "entry", "entry \"" + id + "\" changes its region or product");
-      continue;
-    }
-    if (partner >= 0 && !std::isnan(score) && entry.quarters.empty())
-      history.partner_scores.push_back({static_cast<std::size_t>(partner), product, score});
-    if (!std::isnan(adopters)) entry.quarters.push_back({static_cast<int>(quarter), adopters, revenue});
+    add_row(HistoryRow(split(line), line_number, columns, diagnostics), ids, entry_index, history, diagnostics);
   }
-  if (column.empty() && diagnostics.empty()) diagnostics.add(0, 0, "", "the history is empty (no header, no rows)");
+  if (columns.empty() && diagnostics.empty()) diagnostics.add(0, 0, "", "the history is empty (no header, no rows)");
   if (diagnostics.empty() && history.entries.empty() && history.partner_scores.empty())
     diagnostics.add(0, 0, "", "the history has no entries");
   diagnostics.throw_if_any();

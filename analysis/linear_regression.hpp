@@ -5,7 +5,7 @@
 #include <Eigen/Dense>
 #include <vector>
 
-#include "env/util/rng.hpp"
+#include "common/rng.hpp"
 
 namespace expanse {
 

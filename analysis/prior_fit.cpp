@@ -10,8 +10,8 @@
 #include "analysis/kmeans.hpp"
 #include "analysis/linear_regression.hpp"
 #include "analysis/silhouette.hpp"
+#include "common/user_error.hpp"
 #include "env/market/market_env.hpp"
-#include "env/util/user_error.hpp"
 
 namespace expanse {
 namespace {
@@ -179,19 +179,19 @@ Segmentation segment_regions(const MarketSpec& spec, std::uint64_t seed, int k) 
   return s;
 }
 
-PriorFit fit_priors(const MarketSpec& spec, const History& history, std::uint64_t seed, int segments) {
-  PriorFit fit;
-  fit.history_source = history.source;
-  fit.prior = default_world_prior(spec);
-  fit.prior.source = "fitted by expanse fit from " + history.source;
-  fit.features = region_features(spec);
-  fit.segments = segment_regions(spec, seed, segments);
-  const std::size_t R = spec.region_count();
-  const Eigen::MatrixXd Z = standardise(fit.features.values);
+namespace {
 
-  // Bass fits of every entry group (one region, mode and partner: its products share p, q and the
-  // potential multiplier): log p, log q (annual) and the log potential multiplier.
-  RegionEstimates log_p(R), log_q(R), log_multiplier(R);
+// Log estimates of each region's Bass p, q (annual) and potential multiplier, one per fitted entry.
+struct BassEstimates {
+  RegionEstimates log_p, log_q, log_multiplier;
+  explicit BassEstimates(std::size_t regions) : log_p(regions), log_q(regions), log_multiplier(regions) {}
+};
+
+// Bass fits of every entry group (one region, mode and partner: its products share p, q and the
+// potential multiplier). Counts the entries and those fitted into `fit`.
+BassEstimates fit_entry_groups(const MarketSpec& spec, const History& history, PriorFit& fit) {
+  BassEstimates estimates(spec.region_count());
+  RegionEstimates &log_p = estimates.log_p, &log_q = estimates.log_q, &log_multiplier = estimates.log_multiplier;
   std::map<std::tuple<std::size_t, std::string, int>, std::vector<const HistoricalEntry*>> groups;
   for (const HistoricalEntry& entry : history.entries) {
     ++fit.entries;
@@ -217,11 +217,15 @@ PriorFit fit_priors(const MarketSpec& spec, const History& history, std::uint64_
     log_q.add(std::get<0>(key), std::log(4 * e.q));
     log_multiplier.add(std::get<0>(key), std::log(e.multiplier));
   }
-  if (fit.entries_fitted == 0 && history.partner_scores.empty())
-    throw UserError(Diagnostic{history.source, 0, 0, "",
-                               "no entry of the history could be fitted (each needs 3 or more consecutive quarters)"});
+  return estimates;
+}
 
-  Rng rng(derive_seed(seed, 0xF17));
+// Each region's p, q and multiplier priors pooled from its estimates and its segment's
+// (partial pooling over the clusters of standardised features Z).
+void pool_region_priors(const MarketSpec& spec, BassEstimates& estimates, const Eigen::MatrixXd& Z, PriorFit& fit,
+                        Rng& rng) {
+  const std::size_t R = spec.region_count();
+  RegionEstimates &log_p = estimates.log_p, &log_q = estimates.log_q, &log_multiplier = estimates.log_multiplier;
   auto fallback = [&](LogNormalPrior RegionPrior::*field) {
     std::vector<LogNormalPrior> v;
     for (const auto& rp : fit.prior.regions) v.push_back(rp.*field);
@@ -238,7 +242,11 @@ PriorFit fit_priors(const MarketSpec& spec, const History& history, std::uint64_
     for (std::size_t r = 0; r < R; ++r) fit.prior.regions[r].*(target.second) = pooled[r];
   }
   for (std::size_t r = 0; r < R; ++r) set_value_estimate(spec, r, fit.prior.regions[r]);
+}
 
+// Partner performance: collaborative filtering over partners × products, kept only when it predicts
+// held-out scores better than their mean.
+void fit_partner_scores(const MarketSpec& spec, const History& history, PriorFit& fit, Rng& rng) {
   // Partner performance: collaborative filtering over partners × products.
   std::map<std::pair<std::size_t, std::size_t>, std::pair<double, int>> scores;
   for (const auto& s : history.partner_scores) {
@@ -263,7 +271,7 @@ PriorFit fit_priors(const MarketSpec& spec, const History& history, std::uint64_
     fit.cf_rmse = std::min(als_rmse, knn_rmse);
     if (fit.cf_rmse >= fit.cf_baseline_rmse) {
       fit.cf_method = "none (no better than the mean; the scenario's partner prior is kept)";
-      return fit;
+      return;
     }
     const RatingMatrix full(P, K, all);
     std::unique_ptr<RatingModel> model;
@@ -285,6 +293,26 @@ PriorFit fit_priors(const MarketSpec& spec, const History& history, std::uint64_
       pp.score = sum / K;
     }
   }
+}
+
+}  // namespace
+
+PriorFit fit_priors(const MarketSpec& spec, const History& history, std::uint64_t seed, int segments) {
+  PriorFit fit;
+  fit.history_source = history.source;
+  fit.prior = default_world_prior(spec);
+  fit.prior.source = "fitted by expanse fit from " + history.source;
+  fit.features = region_features(spec);
+  fit.segments = segment_regions(spec, seed, segments);
+  const Eigen::MatrixXd Z = standardise(fit.features.values);
+
+  BassEstimates estimates = fit_entry_groups(spec, history, fit);
+  if (fit.entries_fitted == 0 && history.partner_scores.empty())
+    throw UserError(Diagnostic{history.source, 0, 0, "",
+                               "no entry of the history could be fitted (each needs 3 or more consecutive quarters)"});
+  Rng rng(derive_seed(seed, 0xF17));
+  pool_region_priors(spec, estimates, Z, fit, rng);
+  fit_partner_scores(spec, history, fit, rng);
   return fit;
 }
 

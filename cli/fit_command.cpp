@@ -7,8 +7,8 @@
 #include "analysis/history.hpp"
 #include "analysis/prior_fit.hpp"
 #include "cli/command.hpp"
+#include "common/atomic_file.hpp"
 #include "env/market/world_prior_file.hpp"
-#include "env/util/atomic_file.hpp"
 
 namespace po = boost::program_options;
 

@@ -4,8 +4,8 @@
 #include <iostream>
 
 #include "cli/command.hpp"
-#include "env/util/user_error.hpp"
-#include "env/util/version.hpp"
+#include "common/user_error.hpp"
+#include "common/version.hpp"
 
 using namespace expanse::cli;
 

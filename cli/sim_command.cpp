@@ -7,11 +7,11 @@
 
 #include "agents/baselines/market_policy.hpp"
 #include "cli/command.hpp"
+#include "common/atomic_file.hpp"
+#include "common/rng.hpp"
 #include "env/market/kpi.hpp"
-#include "env/market/market_episodes.hpp"
 #include "env/market/market_env.hpp"
-#include "env/util/atomic_file.hpp"
-#include "env/util/rng.hpp"
+#include "env/market/market_episodes.hpp"
 
 namespace po = boost::program_options;
 

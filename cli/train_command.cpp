@@ -1,18 +1,18 @@
 // `expanse train` and `expanse eval`: the learning agents on a reference env or a market scenario.
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <numeric>
 #include <sstream>
 
 #include "agents/rl/training.hpp"
 #include "cli/command.hpp"
+#include "common/atomic_file.hpp"
+#include "common/text_file.hpp"
+#include "common/user_error.hpp"
 #include "env/market/kpi.hpp"
-#include "env/market/market_episodes.hpp"
 #include "env/market/market_env.hpp"
-#include "env/util/atomic_file.hpp"
-#include "env/util/user_error.hpp"
+#include "env/market/market_episodes.hpp"
 
 namespace expanse::cli {
 namespace {
@@ -62,7 +62,7 @@ class TrainCommand final : public Command {
     // The defaults depend on the action space (CleanRL's discrete or continuous script).
     // Read once: `--config <(…)` is a pipe that cannot be read twice.
     const std::string config_file = vm.count("config") ? vm["config"].as<std::string>() : "";
-    const std::string config_text = config_file.empty() ? "" : read_file(config_file);
+    const std::string config_text = config_file.empty() ? "" : read_text_file(config_file);
     std::string view;
     if (!config_file.empty()) {
       agents::AgentConfig probe = agents::default_agent_config(algorithm, false);
@@ -84,14 +84,6 @@ class TrainCommand final : public Command {
   }
 
  private:
-  static std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw UserError(Diagnostic{path, 0, 0, "", "cannot read the config file"});
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-
   static po::options_description options() {
     po::options_description o("options");
     o.add_options()("algo", po::value<std::string>(), "dqn, ppo, sac or cem")("env", po::value<std::string>(),
@@ -144,14 +136,9 @@ class EvalCommand final : public Command {
       throw po::error("--out writes a market scenario's quarters; " + vm["dir"].as<std::string>() + " was trained on " +
                       policy->env().name());
     const std::vector<double> returns = agents::evaluate_policy(*policy, episodes, seed_option(vm));
-    double mean = std::accumulate(returns.begin(), returns.end(), 0.0) / static_cast<double>(returns.size());
-    double squares = 0;
-    for (std::size_t i = 0; i < returns.size(); ++i) {
-      std::printf("episode %zu return %.4f\n", i, returns[i]);
-      squares += (returns[i] - mean) * (returns[i] - mean);
-    }
-    std::printf("mean return %.4f ± %.4f over %d episodes\n", mean, std::sqrt(squares / static_cast<double>(episodes)),
-                episodes);
+    for (std::size_t i = 0; i < returns.size(); ++i) std::printf("episode %zu return %.4f\n", i, returns[i]);
+    const agents::ReturnStats stats = agents::return_stats(returns);
+    std::printf("mean return %.4f ± %.4f over %d episodes\n", stats.mean, stats.sd, episodes);
     if (market) {
       MarketEnv env(*market);
       const SimulatedEpisodes run = simulate_episodes(env, *policy, episodes, seed_option(vm), !out_path.empty());

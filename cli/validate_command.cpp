@@ -3,8 +3,8 @@
 #include <string>
 
 #include "cli/command.hpp"
+#include "common/user_error.hpp"
 #include "env/market/scenario_loader.hpp"
-#include "env/util/user_error.hpp"
 
 namespace expanse::cli {
 namespace {

@@ -1,7 +1,7 @@
 #include "env/episodes.hpp"
 
+#include "common/rng.hpp"
 #include "env/market/market_env.hpp"
-#include "env/util/rng.hpp"
 
 namespace expanse {
 namespace {

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <span>
 
+#include "common/rng.hpp"
 #include "env/spaces.hpp"
-#include "env/util/rng.hpp"
 
 namespace expanse {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "env/util/rng.hpp"
+#include "common/rng.hpp"
 
 namespace expanse {
 

@@ -6,8 +6,8 @@
 #include <map>
 
 #include "agents/rl/training.hpp"
-#include "env/util/atomic_file.hpp"
-#include "env/util/text_file.hpp"
+#include "common/atomic_file.hpp"
+#include "common/text_file.hpp"
 #include "fuzz/fuzz_input.hpp"
 
 using namespace expanse;

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "agents/rl/checkpoint_file.hpp"
-#include "env/util/rng.hpp"
+#include "common/rng.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 std::string pristine_checkpoint();  // checkpoint_fuzz.cpp

@@ -12,7 +12,7 @@
 #include <fstream>
 #include <string>
 
-#include "env/util/user_error.hpp"
+#include "common/user_error.hpp"
 
 namespace expanse::fuzz {
 

@@ -7,10 +7,10 @@
 
 #include <cstring>
 
+#include "common/rng.hpp"
+#include "common/user_error.hpp"
 #include "env/market/market_env.hpp"
 #include "env/market/scenario_overrides.hpp"
-#include "env/util/rng.hpp"
-#include "env/util/user_error.hpp"
 #include "env/vector_env.hpp"
 
 namespace py = pybind11;

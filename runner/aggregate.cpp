@@ -8,10 +8,10 @@
 #include <set>
 #include <sstream>
 
+#include "common/atomic_file.hpp"
+#include "common/text_file.hpp"
+#include "common/user_error.hpp"
 #include "env/market/kpi.hpp"
-#include "env/util/atomic_file.hpp"
-#include "env/util/text_file.hpp"
-#include "env/util/user_error.hpp"
 #include "runner/experiment.hpp"
 #include "runner/job.hpp"
 #include "runner/job_inputs.hpp"

@@ -1,17 +1,15 @@
 #include "runner/experiment.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "agents/baselines/exhaustive_plan.hpp"
 #include "agents/baselines/market_policy.hpp"
 #include "agents/rl/agent_config.hpp"
+#include "common/text_file.hpp"
+#include "common/user_error.hpp"
+#include "common/yaml_reader.hpp"
 #include "env/market/scenario_loader.hpp"
-#include "env/util/text_file.hpp"
-#include "env/util/user_error.hpp"
-#include "env/util/yaml_reader.hpp"
 #include "runner/job_inputs.hpp"
 
 namespace expanse::runner {
@@ -112,20 +110,21 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
           continue;
         }
         const fs::path file = fs::path(s).is_absolute() ? fs::path(s) : fs::path(base_dir) / s;
-        std::ifstream in(file, std::ios::binary);
-        if (!in) {
-          diagnostics.add(mark, key, "cannot read scenario file " + file.string());
+        std::string content;
+        try {
+          content = read_text_file(file);
+        } catch (const UserError& error) {
+          diagnostics.add(mark, key,
+                          "cannot read scenario file " + file.string() + ": " + error.diagnostics()[0].message);
           continue;
         }
         try {
-          load_scenario_file(file.string());  // every problem of the scenario, located in its own file
+          load_scenario_text(content, file.string());  // every problem of the scenario, located in its own file
         } catch (const UserError& error) {
           for (const auto& d : error.diagnostics()) diagnostics.add(d.line, d.column, d.key_path, d.file + ": " + d.message);
           continue;
         }
-        std::ostringstream content;
-        content << in.rdbuf();
-        e.scenarios.push_back({file.stem().string(), content.str(), scenario_fingerprint(content.str())});
+        e.scenarios.push_back({file.stem().string(), content, scenario_fingerprint(content)});
       }
       std::set<std::string> seen_scenarios;
       for (const auto& s : e.scenarios)

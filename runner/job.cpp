@@ -11,11 +11,11 @@
 #include "agents/baselines/exhaustive_plan.hpp"
 #include "agents/baselines/market_policy.hpp"
 #include "agents/rl/training.hpp"
+#include "common/atomic_file.hpp"
+#include "common/user_error.hpp"
 #include "env/market/kpi.hpp"
 #include "env/market/market_episodes.hpp"
 #include "env/market/scenario_loader.hpp"
-#include "env/util/atomic_file.hpp"
-#include "env/util/user_error.hpp"
 
 namespace expanse::runner {
 namespace fs = std::filesystem;

@@ -6,10 +6,10 @@
 #include <utility>
 #include <vector>
 
-#include "env/util/atomic_file.hpp"
-#include "env/util/text_file.hpp"
-#include "env/util/version.hpp"
-#include "env/util/yaml_reader.hpp"
+#include "common/atomic_file.hpp"
+#include "common/text_file.hpp"
+#include "common/version.hpp"
+#include "common/yaml_reader.hpp"
 
 namespace expanse::runner {
 namespace fs = std::filesystem;

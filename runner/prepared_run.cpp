@@ -9,9 +9,9 @@
 #include <ostream>
 #include <sstream>
 
-#include "env/util/atomic_file.hpp"
-#include "env/util/text_file.hpp"
-#include "env/util/user_error.hpp"
+#include "common/atomic_file.hpp"
+#include "common/text_file.hpp"
+#include "common/user_error.hpp"
 #include "runner/aggregate.hpp"
 #include "runner/job.hpp"
 #include "runner/job_inputs.hpp"

@@ -7,8 +7,9 @@
 #include <map>
 #include <sstream>
 
-#include "env/util/atomic_file.hpp"
-#include "env/util/version.hpp"
+#include "common/atomic_file.hpp"
+#include "common/json.hpp"
+#include "common/version.hpp"
 
 namespace expanse::runner {
 namespace fs = std::filesystem;
@@ -19,13 +20,6 @@ std::string fixed(double v, int digits = 2) {
   if (!std::isfinite(v)) return "–";
   std::ostringstream out;
   out << std::fixed << std::setprecision(digits) << v;
-  return out.str();
-}
-
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  std::ostringstream out;
-  out << std::setprecision(10) << v;
   return out.str();
 }
 
@@ -272,16 +266,17 @@ std::string summary_json(const std::vector<ScenarioResult>& results, const Aggre
   std::ostringstream j;
   j << "{\n  \"score\": \"discounted return per run, mean over its evaluation episodes\",\n  \"bootstrap\": "
     << options.bootstrap << ",\n  \"confidence\": " << options.confidence
-    << ",\n  \"expanse_version\": " << quoted(expanse_version()) << ",\n  \"run_versions\": {";
+    << ",\n  \"expanse_version\": " << json_string(expanse_version()) << ",\n  \"run_versions\": {";
   for (auto it = run_versions.begin(); it != run_versions.end(); ++it)
-    j << (it == run_versions.begin() ? "" : ", ") << quoted(it->first) << ": " << it->second;
+    j << (it == run_versions.begin() ? "" : ", ") << json_string(it->first) << ": " << it->second;
   j << "},\n  \"scenarios\": [";
   for (std::size_t si = 0; si < results.size(); ++si) {
     const auto& s = results[si];
-    j << (si ? "," : "") << "\n    {\"name\": " << quoted(s.name) << ", \"policies\": [";
+    j << (si ? "," : "") << "\n    {\"name\": " << json_string(s.name) << ", \"policies\": [";
     for (std::size_t i = 0; i < s.policies.size(); ++i) {
       const auto& p = s.policies[i];
-      j << (i ? "," : "") << "\n      {\"name\": " << quoted(p.name) << ", \"kind\": " << quoted(p.kind) << ", \"scores\": [";
+      j << (i ? "," : "") << "\n      {\"name\": " << json_string(p.name) << ", \"kind\": " << json_string(p.kind)
+        << ", \"scores\": [";
       for (std::size_t k = 0; k < p.scores.size(); ++k) j << (k ? ", " : "") << json_number(p.scores[k]);
       j << "]";
       for (const auto& [name, e] : {std::pair<const char*, const Estimate*>{"mean", &p.mean}, {"median", &p.median}, {"iqm", &p.iqm}})
@@ -296,15 +291,16 @@ std::string summary_json(const std::vector<ScenarioResult>& results, const Aggre
       for (std::size_t y = 0; y < s.policies.size(); ++y) {
         if (x == y) continue;
         const Estimate& e = s.improvement[x][y];
-        j << (first ? "" : ",") << "\n      {\"x\": " << quoted(s.policies[x].name) << ", \"y\": " << quoted(s.policies[y].name)
-          << ", \"value\": " << json_number(e.value) << ", \"low\": " << json_number(e.low) << ", \"high\": " << json_number(e.high) << "}";
+        j << (first ? "" : ",") << "\n      {\"x\": " << json_string(s.policies[x].name)
+          << ", \"y\": " << json_string(s.policies[y].name) << ", \"value\": " << json_number(e.value)
+          << ", \"low\": " << json_number(e.low) << ", \"high\": " << json_number(e.high) << "}";
         first = false;
       }
     j << "\n    ], \"performance_profile\": {\"thresholds\": [";
     for (std::size_t t = 0; t < s.profile_thresholds.size(); ++t) j << (t ? ", " : "") << json_number(s.profile_thresholds[t]);
     j << "]";
     for (std::size_t i = 0; i < s.policies.size(); ++i) {
-      j << ", " << quoted(s.policies[i].name) << ": [";
+      j << ", " << json_string(s.policies[i].name) << ": [";
       for (std::size_t t = 0; t < s.profiles[i].size(); ++t) j << (t ? ", " : "") << json_number(s.profiles[i][t]);
       j << "]";
     }

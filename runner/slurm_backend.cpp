@@ -4,9 +4,9 @@
 #include <ostream>
 #include <sstream>
 
-#include "env/util/atomic_file.hpp"
-#include "env/util/user_error.hpp"
-#include "env/util/version.hpp"
+#include "common/atomic_file.hpp"
+#include "common/user_error.hpp"
+#include "common/version.hpp"
 #include "runner/external_command.hpp"
 #include "runner/job.hpp"
 #include "runner/slurm_queue.hpp"

@@ -4,8 +4,8 @@
 
 #include <sstream>
 
-#include "env/util/atomic_file.hpp"
-#include "env/util/user_error.hpp"
+#include "common/atomic_file.hpp"
+#include "common/user_error.hpp"
 #include "runner/external_command.hpp"
 
 namespace expanse::runner {

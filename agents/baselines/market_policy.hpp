@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "common/rng.hpp"
 #include "env/market/market_env.hpp"
 #include "env/policy.hpp"
-#include "env/util/rng.hpp"
 
 namespace expanse {
 

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "env/util/yaml_reader.hpp"
+#include "common/yaml_reader.hpp"
 
 namespace expanse::agents {
 

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "env/util/atomic_file.hpp"
-#include "env/util/user_error.hpp"
+#include "common/atomic_file.hpp"
+#include "common/user_error.hpp"
 
 namespace expanse::agents {
 namespace fs = std::filesystem;

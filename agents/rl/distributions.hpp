@@ -2,13 +2,13 @@
 // The action distributions of the agents, as functions of network outputs. Sampling draws from
 // the project's Rng (on the CPU values), so that a checkpoint's four words of RNG state are all
 // it takes to resume the exact same stream.
+#include <torch/torch.h>
+
 #include <cstdint>
 #include <span>
 #include <vector>
 
-#include <torch/torch.h>
-
-#include "env/util/rng.hpp"
+#include "common/rng.hpp"
 
 namespace expanse::agents {
 

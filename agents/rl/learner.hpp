@@ -12,8 +12,8 @@
 #include "agents/rl/agent_config.hpp"
 #include "agents/rl/metrics_log.hpp"
 #include "agents/rl/replay_buffer.hpp"
+#include "common/rng.hpp"
 #include "env/policy.hpp"
-#include "env/util/rng.hpp"
 #include "env/vector_env.hpp"
 
 namespace expanse::agents {

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "env/util/user_error.hpp"
+#include "common/user_error.hpp"
 
 namespace expanse::agents {
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "agents/rl/agent_config.hpp"
+#include "common/rng.hpp"
 #include "env/entity_layout.hpp"
-#include "env/util/rng.hpp"
 
 namespace expanse::agents {
 

@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "env/util/rng.hpp"
+#include "common/rng.hpp"
 
 namespace expanse::agents {
 

@@ -13,15 +13,16 @@
 
 #include "agents/rl/checkpoint_file.hpp"
 #include "agents/rl/learner.hpp"
+#include "common/atomic_file.hpp"
+#include "common/json.hpp"
+#include "common/text_file.hpp"
+#include "common/user_error.hpp"
+#include "common/version.hpp"
+#include "common/yaml_reader.hpp"
 #include "env/classic/classic_envs.hpp"
 #include "env/episodes.hpp"
 #include "env/market/market_env.hpp"
 #include "env/market/scenario_loader.hpp"
-#include "env/util/atomic_file.hpp"
-#include "env/util/text_file.hpp"
-#include "env/util/user_error.hpp"
-#include "env/util/version.hpp"
-#include "env/util/yaml_reader.hpp"
 
 namespace expanse::agents {
 namespace fs = std::filesystem;
@@ -50,23 +51,6 @@ std::string kernels_in_use() {
   if (!kernels.empty()) kernels += ' ';
   kernels.append("aten:").append(capability != nullptr ? capability : "auto");
   return kernels;
-}
-
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  std::ostringstream out;
-  out.precision(10);
-  out << v;
-  return out.str();
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
 }
 
 struct RunFile {
@@ -305,73 +289,53 @@ void load_initial_weights(const fs::path& init_dir, Algorithm algorithm, const E
   }
 }
 
-}  // namespace
-
-TrainSummary train(const TrainRequest& request) {
-  const AgentConfig& config = request.config;
-  const fs::path dir = request.out;
-  // One thread: results are bit-reproducible, and parallel runs use one process per core.
-  at::set_num_threads(1);
-  if (request.steps <= 0) throw run_error(dir, "--steps must be positive");
-  const bool market = is_scenario_path(request.env);
-  const std::string view = market ? (config.view.empty() ? default_view(config.algorithm) : config.view) : "";
-  RunFile run{market ? fs::absolute(request.env).string() : request.env,
-              view,
-              to_string(config.algorithm),
-              request.steps,
-              request.seed,
-              request.init.empty() ? "" : fs::absolute(request.init).string()};
-  const std::string config_text = agent_config_yaml(config);
-  const fs::path checkpoint = dir / "checkpoint.pt";
-  const bool resuming = request.resume && fs::exists(checkpoint);
-
-  std::error_code ec;
+// The run folder before training: a resume must continue the same run (hyperparameters, env,
+// steps, seed, scenario content); a fresh run must not overwrite another. Returns whether it resumes.
+bool check_run_folder(const TrainRequest& request, const RunFile& run, const std::string& config_text) {
+  const fs::path& dir = request.out;
   if (request.resume) remove_stale_temporaries(dir.string(), false);  // a checkpoint write cut short
-  if (resuming) {
-    if (read_text_file(dir / "config.yaml") != config_text)
-      throw run_error(dir / "config.yaml", "the run was started with other hyperparameters; resume with the same --config");
-    if (read_text_file(dir / "run.yaml") != run_yaml(run))
-      throw run_error(dir / "run.yaml", "the run was started with another env, --steps or --seed; resume with the same");
-    // The scenario is named by its path: its content must not have changed either (comments may).
-    if (market && canonical_yaml(read_text_file(dir / "scenario.yaml")) != canonical_yaml(read_text_file(run.env)))
-      throw run_error(run.env, "changed since the run started; resume with the scenario as it was (its copy: " +
-                                   (dir / "scenario.yaml").string() + ")");
-  } else {
+  if (!request.resume || !fs::exists(dir / "checkpoint.pt")) {
     // --resume of a run killed before its first checkpoint starts it afresh.
-    if (!request.resume && (fs::exists(dir / "run.yaml") || fs::exists(checkpoint)))
+    if (!request.resume && (fs::exists(dir / "run.yaml") || fs::exists(dir / "checkpoint.pt")))
       throw run_error(dir, "already holds a training run; pass --resume to continue it, or choose another --out");
+    return false;
   }
+  if (read_text_file(dir / "config.yaml") != config_text)
+    throw run_error(dir / "config.yaml",
+                    "the run was started with other hyperparameters; resume with the same --config");
+  if (read_text_file(dir / "run.yaml") != run_yaml(run))
+    throw run_error(dir / "run.yaml", "the run was started with another env, --steps or --seed; resume with the same");
+  // The scenario is named by its path: its content must not have changed either (comments may).
+  if (!run.view.empty() &&
+      canonical_yaml(read_text_file(dir / "scenario.yaml")) != canonical_yaml(read_text_file(run.env)))
+    throw run_error(run.env, "changed since the run started; resume with the scenario as it was (its copy: " +
+                                 (dir / "scenario.yaml").string() + ")");
+  return true;
+}
 
-  std::unique_ptr<Env> prototype = make_training_env(run.env, view);
-  VectorEnv envs(*prototype, static_cast<std::size_t>(config.num_envs()));
-  envs.record_actions(true);
-  VectorBuffers buffers(envs);
-  std::unique_ptr<Learner> learner = make_learner(config, *prototype, request.steps, request.seed);
-  Rng rng(derive_seed(request.seed, 2));
+// A fresh run's folder: its hyperparameters, its scenario's copy, and what it trains (run.yaml).
+void start_run_folder(const fs::path& dir, const RunFile& run, const std::string& config_text) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw run_error(dir, "cannot create the directory: " + ec.message());
+  write_file_atomically((dir / "config.yaml").string(), config_text);
+  if (!run.view.empty()) write_file_atomically((dir / "scenario.yaml").string(), read_text_file(run.env));
+  write_file_atomically((dir / "run.yaml").string(), run_yaml(run));
+}
 
-  RunContext ctx{envs, buffers, rng, nullptr, 0, 0, {}};
-  std::int64_t metrics_offset = -1;
-  if (resuming) {
-    metrics_offset = load_checkpoint(checkpoint, *learner, ctx, envs, buffers).metrics_offset;
-  } else {
-    if (!request.init.empty()) load_initial_weights(request.init, config.algorithm, *prototype, run.env, *learner);
-    // Only now, with env and learner built, does the run leave anything on disk.
-    fs::create_directories(dir, ec);
-    if (ec) throw run_error(dir, "cannot create the directory: " + ec.message());
-    write_file_atomically((dir / "config.yaml").string(), config_text);
-    if (market) write_file_atomically((dir / "scenario.yaml").string(), read_text_file(run.env));
-    write_file_atomically((dir / "run.yaml").string(), run_yaml(run));
-    envs.reset(derive_seed(request.seed, 1), buffers);
-  }
-  MetricsLog metrics((dir / "metrics.csv").string(), learner->loss_names(), metrics_offset);
-  ctx.metrics = &metrics;
-
+// Iterates the learner to request.steps (or a stop), with checkpoints every checkpoint_interval
+// steps, at a requested stop and at the end, and a progress line. The summary's timing and
+// training figures; `finished` false when stopped early.
+TrainSummary training_loop(const TrainRequest& request, bool resuming, Learner& learner, RunContext& ctx,
+                           VectorEnv& envs, MetricsLog& metrics) {
+  const AgentConfig& config = request.config;
+  const fs::path checkpoint = request.out / "checkpoint.pt";
   const std::int64_t interval =
       config.checkpoint_interval > 0 ? config.checkpoint_interval : std::max<std::int64_t>(1, request.steps / 20);
   std::int64_t next_checkpoint = (ctx.global_step / interval + 1) * interval;
   std::int64_t last_checkpoint = resuming ? ctx.global_step : -1;
   auto checkpoint_now = [&] {
-    save_checkpoint(dir, *learner, ctx, envs, metrics.flush());
+    save_checkpoint(request.out, learner, ctx, envs, metrics.flush());
     last_checkpoint = ctx.global_step;
   };
 
@@ -379,10 +343,9 @@ TrainSummary train(const TrainRequest& request) {
   const std::int64_t first_step = ctx.global_step;
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
-  TrainSummary summary;
   try {
     while (ctx.global_step < request.steps) {
-      learner->iterate(ctx);
+      learner.iterate(ctx);
       if (ctx.global_step >= next_checkpoint && ctx.global_step < request.steps) {
         checkpoint_now();
         next_checkpoint = (ctx.global_step / interval + 1) * interval;
@@ -398,11 +361,13 @@ TrainSummary train(const TrainRequest& request) {
   } catch (const NonFiniteLoss& e) {
     progress.finish();
     metrics.flush();
-    throw run_error(dir, std::string("training stopped: ") + e.what() +
-                             (last_checkpoint >= 0 ? "; the last good checkpoint is " + checkpoint.string() +
-                                                         " (global step " + std::to_string(last_checkpoint) + ")"
-                                                   : "; no checkpoint was written before it"));
+    throw run_error(request.out,
+                    std::string("training stopped: ") + e.what() +
+                        (last_checkpoint >= 0 ? "; the last good checkpoint is " + checkpoint.string() +
+                                                    " (global step " + std::to_string(last_checkpoint) + ")"
+                                              : "; no checkpoint was written before it"));
   }
+  TrainSummary summary;
   summary.seconds = elapsed();
   summary.steps = ctx.global_step;
   summary.episodes = ctx.episodes;
@@ -411,21 +376,15 @@ TrainSummary train(const TrainRequest& request) {
   progress.update(ctx, summary.steps_per_second, true);
   progress.finish();
   summary.finished = ctx.global_step >= request.steps;
-  if (!summary.finished) {
-    metrics.flush();
-    return summary;  // stopped: the last checkpoint is where a resume starts
-  }
-  checkpoint_now();
+  if (summary.finished)
+    checkpoint_now();
+  else
+    metrics.flush();  // stopped: the last checkpoint is where a resume starts
+  return summary;
+}
 
-  // Training is over: the learner and the prototype become the evaluated policy.
-  LoadedPolicy trained(std::move(prototype), std::move(learner));
-  const std::vector<double> returns = evaluate_policy(trained, config.eval_episodes, derive_seed(request.seed, 3));
-  double mean = std::accumulate(returns.begin(), returns.end(), 0.0) / static_cast<double>(returns.size());
-  double squares = 0;
-  for (double r : returns) squares += (r - mean) * (r - mean);
-  summary.final_eval_mean_return = mean;
-  summary.final_eval_std_return = std::sqrt(squares / static_cast<double>(returns.size()));
-
+void write_summary_json(const TrainRequest& request, const RunFile& run, const TrainSummary& summary,
+                        std::size_t eval_episodes, bool resumed) {
   std::ostringstream json;
   json << "{\n"
        << "  \"algorithm\": " << json_string(run.algorithm) << ",\n"
@@ -435,17 +394,73 @@ TrainSummary train(const TrainRequest& request) {
        << "  \"episodes\": " << summary.episodes << ",\n"
        << "  \"final_eval_mean_return\": " << json_number(summary.final_eval_mean_return) << ",\n"
        << "  \"final_eval_std_return\": " << json_number(summary.final_eval_std_return) << ",\n"
-       << "  \"final_eval_episodes\": " << returns.size() << ",\n"
+       << "  \"final_eval_episodes\": " << eval_episodes << ",\n"
        << "  \"last100_mean_return\": " << json_number(summary.last100_mean_return) << ",\n"
        << "  \"steps_per_second\": " << json_number(summary.steps_per_second) << ",\n"
        << "  \"seconds\": " << json_number(summary.seconds) << ",\n"
-       << "  \"resumed\": " << (resuming ? "true" : "false") << ",\n"
+       << "  \"resumed\": " << (resumed ? "true" : "false") << ",\n"
        << "  \"torch_threads\": " << at::get_num_threads() << ",\n"
        << "  \"blas\": " << json_string(blas_name()) << ",\n"
        << "  \"kernels\": " << json_string(kernels_in_use()) << ",\n"
        << "  \"expanse_version\": " << json_string(expanse_version()) << "\n"
        << "}\n";
-  write_file_atomically((dir / "summary.json").string(), json.str());
+  write_file_atomically((request.out / "summary.json").string(), json.str());
+}
+
+}  // namespace
+
+ReturnStats return_stats(const std::vector<double>& returns) {
+  ReturnStats stats;
+  stats.mean = std::accumulate(returns.begin(), returns.end(), 0.0) / static_cast<double>(returns.size());
+  double squares = 0;
+  for (double r : returns) squares += (r - stats.mean) * (r - stats.mean);
+  stats.sd = std::sqrt(squares / static_cast<double>(returns.size()));
+  return stats;
+}
+
+TrainSummary train(const TrainRequest& request) {
+  const AgentConfig& config = request.config;
+  // One thread: results are bit-reproducible, and parallel runs use one process per core.
+  at::set_num_threads(1);
+  if (request.steps <= 0) throw run_error(request.out, "--steps must be positive");
+  const bool market = is_scenario_path(request.env);
+  const std::string view = market ? (config.view.empty() ? default_view(config.algorithm) : config.view) : "";
+  const RunFile run{market ? fs::absolute(request.env).string() : request.env,
+                    view,
+                    to_string(config.algorithm),
+                    request.steps,
+                    request.seed,
+                    request.init.empty() ? "" : fs::absolute(request.init).string()};
+  const std::string config_text = agent_config_yaml(config);
+  const bool resuming = check_run_folder(request, run, config_text);
+
+  std::unique_ptr<Env> prototype = make_training_env(run.env, view);
+  VectorEnv envs(*prototype, static_cast<std::size_t>(config.num_envs()));
+  envs.record_actions(true);
+  VectorBuffers buffers(envs);
+  std::unique_ptr<Learner> learner = make_learner(config, *prototype, request.steps, request.seed);
+  Rng rng(derive_seed(request.seed, 2));
+  RunContext ctx{envs, buffers, rng, nullptr, 0, 0, {}};
+  std::int64_t metrics_offset = -1;
+  if (resuming) {
+    metrics_offset = load_checkpoint(request.out / "checkpoint.pt", *learner, ctx, envs, buffers).metrics_offset;
+  } else {
+    if (!request.init.empty()) load_initial_weights(request.init, config.algorithm, *prototype, run.env, *learner);
+    start_run_folder(request.out, run, config_text);  // only now, with env and learner built
+    envs.reset(derive_seed(request.seed, 1), buffers);
+  }
+  MetricsLog metrics((request.out / "metrics.csv").string(), learner->loss_names(), metrics_offset);
+  ctx.metrics = &metrics;
+
+  TrainSummary summary = training_loop(request, resuming, *learner, ctx, envs, metrics);
+  if (!summary.finished) return summary;
+  // Training is over: the learner and the prototype become the evaluated policy.
+  LoadedPolicy trained(std::move(prototype), std::move(learner));
+  const std::vector<double> returns = evaluate_policy(trained, config.eval_episodes, derive_seed(request.seed, 3));
+  const ReturnStats stats = return_stats(returns);
+  summary.final_eval_mean_return = stats.mean;
+  summary.final_eval_std_return = stats.sd;
+  write_summary_json(request, run, summary, returns.size(), resuming);
   return summary;
 }
 

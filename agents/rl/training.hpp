@@ -59,6 +59,12 @@ struct TrainSummary {
 // UserError; a non-finite loss throws UserError naming the step and the last good checkpoint.
 TrainSummary train(const TrainRequest& request);
 
+// The mean and (population) standard deviation of episode returns.
+struct ReturnStats {
+  double mean = 0, sd = 0;
+};
+ReturnStats return_stats(const std::vector<double>& returns);
+
 // A trained policy: deterministic actions for single observations.
 class TrainedPolicy : public Policy {
  public:

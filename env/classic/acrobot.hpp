@@ -3,8 +3,8 @@
 // 500-step limit).
 #include <array>
 
+#include "common/rng.hpp"
 #include "env/env.hpp"
-#include "env/util/rng.hpp"
 
 namespace expanse {
 

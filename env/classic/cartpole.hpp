@@ -2,8 +2,8 @@
 // CartPole-v1 with Gymnasium 1.x's exact dynamics (Euler integration, 500-step limit).
 #include <array>
 
+#include "common/rng.hpp"
 #include "env/env.hpp"
-#include "env/util/rng.hpp"
 
 namespace expanse {
 

@@ -4,8 +4,8 @@
 // those roundings, so trajectories agree to the bit.
 #include <array>
 
+#include "common/rng.hpp"
 #include "env/env.hpp"
-#include "env/util/rng.hpp"
 
 namespace expanse {
 

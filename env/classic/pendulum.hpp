@@ -2,8 +2,8 @@
 // Pendulum-v1 with Gymnasium 1.x's exact dynamics (g = 10, 200-step limit).
 #include <array>
 
+#include "common/rng.hpp"
 #include "env/env.hpp"
-#include "env/util/rng.hpp"
 
 namespace expanse {
 

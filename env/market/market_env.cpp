@@ -7,9 +7,9 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "common/portable_math.hpp"
+#include "common/ziggurat.hpp"
 #include "env/market/world_prior_file.hpp"
-#include "env/util/portable_math.hpp"
-#include "env/util/ziggurat.hpp"
 
 namespace expanse {
 namespace {

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "common/rng.hpp"
 #include "env/env.hpp"
 #include "env/market/market_spec.hpp"
 #include "env/market/world_prior.hpp"
-#include "env/util/rng.hpp"
 
 namespace expanse {
 

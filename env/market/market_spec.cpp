@@ -68,10 +68,18 @@ const char* to_string(Mode mode) {
 }
 
 MarketSpec::MarketSpec(Scenario scenario) : scenario_(std::move(scenario)) {
+  modes_ = {&none_mode_, &scenario_.model.pilot, &scenario_.model.partner, &scenario_.model.subsidiary};
+  derive_regions();
+  derive_products_and_growth();
+  find_neighbours();
+  index_partners_and_events();
+}
+
+// Each region's model from its country data: digital readiness, CAGE distance, costs, growth,
+// currency, shocks, and its products' market potential.
+void MarketSpec::derive_regions() {
   const ModelParams& m = scenario_.model;
   const std::size_t R = scenario_.regions.size(), K = scenario_.products.size();
-  modes_ = {&none_mode_, &m.pilot, &m.partner, &m.subsidiary};
-
   // Base languages ("zh-CN" → "zh"), interned so that pairwise distances compare integers.
   std::map<std::string, int> interned;
   auto intern_languages = [&](const CountryFeatures& c) {
@@ -120,7 +128,11 @@ MarketSpec::MarketSpec(Scenario scenario) : scenario_(std::move(scenario)) {
       rm.potential_total += potential;
     }
   }
+}
 
+void MarketSpec::derive_products_and_growth() {
+  const ModelParams& m = scenario_.model;
+  const std::size_t R = scenario_.regions.size(), K = scenario_.products.size();
   product_attraction_.resize(K);
   for (std::size_t k = 0; k < K; ++k) {
     const ProductSpec& p = scenario_.products[k];
@@ -135,7 +147,11 @@ MarketSpec::MarketSpec(Scenario scenario) : scenario_(std::move(scenario)) {
     for (std::size_t t = 0; t < growth_stride_; ++t, power *= regions_[r].growth_factor)
       growth_power_[r * growth_stride_ + t] = power;
   }
+}
 
+void MarketSpec::find_neighbours() {
+  const ModelParams& m = scenario_.model;
+  const std::size_t R = scenario_.regions.size();
   // Cross-country influence decays as exp(−κ·D): only the nearest regions matter, so each region
   // keeps its `neighbours` closest, which keeps a step linear in regions × products.
   neighbours_per_region_ = std::min<std::size_t>(static_cast<std::size_t>(m.neighbours), R > 0 ? R - 1 : 0);
@@ -165,7 +181,10 @@ MarketSpec::MarketSpec(Scenario scenario) : scenario_(std::move(scenario)) {
       const auto n = static_cast<std::size_t>(neighbour_index_[r * neighbours_per_region_ + slot]);
       listeners_[filled[n]++] = {static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(slot)};
     }
+}
 
+void MarketSpec::index_partners_and_events() {
+  const std::size_t R = scenario_.regions.size();
   std::map<std::string, std::size_t> region_index;
   for (std::size_t r = 0; r < R; ++r) region_index.emplace(scenario_.regions[r].country.id, r);
   partners_in_.resize(R);

@@ -94,6 +94,12 @@ class MarketSpec {
   int scripted_failure(std::size_t j) const { return scripted_failure_[j]; }
 
  private:
+  // The constructor's steps, in this order.
+  void derive_regions();
+  void derive_products_and_growth();
+  void find_neighbours();
+  void index_partners_and_events();
+
   Scenario scenario_;
   std::vector<RegionModel> regions_;
   std::vector<double> potential_median_;

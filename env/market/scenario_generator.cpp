@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "env/util/rng.hpp"
+#include "common/rng.hpp"
 
 namespace expanse {
 namespace {

@@ -1,15 +1,14 @@
 #include "env/market/scenario_loader.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <map>
 #include <set>
 #include <span>
-#include <sstream>
 
+#include "common/text_file.hpp"
+#include "common/yaml_reader.hpp"
 #include "env/market/scenario_generator.hpp"
-#include "env/util/yaml_reader.hpp"
 
 namespace expanse {
 
@@ -285,12 +284,166 @@ Scenario load_scenario_text(const std::string& text, const std::string& source) 
   return load_scenario_document(parse_yaml_document(text, source), source);
 }
 
+namespace {
+
+// Where each list item of a scenario sits in its file, for the cross-reference errors.
+struct ListMarks {
+  std::vector<SourceMark> products, regions, partner_regions;
+  std::vector<EventMarks> events;
+};
+
+void read_company(MapReader& in, Scenario& s, Diagnostics& diagnostics) {
+  const YAML::Node company_node = in.child("company");
+  if (!company_node.IsDefined() || company_node.IsNull())
+    diagnostics.add(in.mark(), "company", "required key is missing");
+  if (!in.has("company")) return;
+  MapReader company(in.child("company"), "company", diagnostics);
+  if (!company.is_map()) return;
+  company.text("name", s.company.name);
+  company.number("initial_cash", s.company.initial_cash, 0, 1e9);
+  company.number("credit_line", s.company.credit_line, 0, 1e9);
+  company.number("overhead", s.company.overhead, 0, 1e9);
+  company.number("bankruptcy_penalty", s.company.bankruptcy_penalty, 0, 1e9);
+  if (company.has("home")) {
+    MapReader home(company.child("home"), company.path("home"), diagnostics);
+    if (home.is_map()) read_country(home, s.company.home);
+  } else {
+    company.child("home");
+    diagnostics.add(company.mark(), "company.home", "required key is missing");
+  }
+}
+
+void read_products(MapReader& in, Scenario& s, ListMarks& marks, Diagnostics& diagnostics) {
+  const YAML::Node products = in.child("products");
+  if (!products.IsDefined() || products.IsNull()) {
+    diagnostics.add(in.mark(), "products", "required key is missing");
+  } else if (!products.IsSequence() || products.size() == 0) {
+    diagnostics.add(products.Mark(), "products",
+                    "expected a non-empty list of products, got " + describe_node(products));
+  } else {
+    for (std::size_t i = 0; i < products.size(); ++i) {
+      s.products.push_back(read_product(products[i], item_path("products", i), diagnostics));
+      marks.products.push_back(to_mark(products[i].Mark()));
+    }
+  }
+}
+
+// A list of regions, or a generator block that draws them.
+void read_regions(MapReader& in, Scenario& s, ListMarks& marks, Diagnostics& diagnostics) {
+  const YAML::Node regions = in.child("regions");
+  const bool has_generator = in.has("generator");
+  if (regions.IsDefined() && !regions.IsNull()) {
+    if (!regions.IsSequence() || regions.size() == 0) {
+      diagnostics.add(regions.Mark(), "regions", "expected a non-empty list of regions, got " + describe_node(regions));
+    } else {
+      for (std::size_t i = 0; i < regions.size(); ++i) {
+        s.regions.push_back(read_region(regions[i], item_path("regions", i), diagnostics));
+        marks.regions.push_back(s.regions.back().mark);
+      }
+    }
+    if (has_generator)
+      diagnostics.add(in.child("generator").Mark(), "generator",
+                      "a scenario has either regions or a generator, not both");
+  } else if (has_generator) {
+    MapReader gen(in.child("generator"), "generator", diagnostics);
+    int count = 0;
+    std::uint64_t seed = s.seed;
+    // The model's set-up grows with the square of the regions (distances, neighbours): 1,000 take
+    // 0.65 s to validate; the limit keeps every scenario's set-up within seconds (docs/reliability.md).
+    gen.integer("regions", count, 1, kMaxGeneratedRegions, Need::kRequired);
+    gen.seed("seed", seed);
+    if (count > 0) s.regions = generate_regions(count, seed);
+    marks.regions.assign(s.regions.size(), to_mark(in.child("generator").Mark()));
+  } else {
+    diagnostics.add(in.mark(), "regions", "required key is missing (give a list of regions or a generator block)");
+  }
+}
+
+// The listed partners; returns partner_generation's per_region (0 without it).
+int read_partners(MapReader& in, Scenario& s, ListMarks& marks, Diagnostics& diagnostics) {
+  const YAML::Node partners = in.child("partners");
+  if (partners.IsDefined() && !partners.IsNull()) {
+    if (!partners.IsSequence()) {
+      diagnostics.add(partners.Mark(), "partners", "expected a list of partners, got " + describe_node(partners));
+    } else {
+      for (std::size_t i = 0; i < partners.size(); ++i) {
+        s.partners.push_back(read_partner(partners[i], item_path("partners", i), s.products.size(), diagnostics));
+        const YAML::Node region = partners[i].IsMap() ? partners[i]["region"] : YAML::Node();
+        marks.partner_regions.push_back(region.IsDefined() ? to_mark(region.Mark()) : s.partners.back().mark);
+      }
+    }
+  }
+  int per_region = 0;
+  if (in.has("partner_generation")) {
+    MapReader gen(in.child("partner_generation"), "partner_generation", diagnostics);
+    gen.integer("per_region", per_region, 0, 20, Need::kRequired);
+  }
+  return per_region;
+}
+
+void read_events(MapReader& in, Scenario& s, ListMarks& marks, Diagnostics& diagnostics) {
+  const YAML::Node events = in.child("events");
+  if (!events.IsDefined() || events.IsNull()) return;
+  if (!events.IsSequence()) {
+    diagnostics.add(events.Mark(), "events", "expected a list of events, got " + describe_node(events));
+    return;
+  }
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    marks.events.emplace_back();
+    s.events.push_back(read_event(events[i], item_path("events", i), marks.events.back(), diagnostics));
+  }
+}
+
+// Unique ids, and every region and partner an item names exists; the home market is not foreign.
+void check_cross_references(MapReader& in, const Scenario& s, std::size_t explicit_partners, const ListMarks& marks,
+                            Diagnostics& diagnostics) {
+  check_unique(
+      s.products, "products", [](const ProductSpec& p) -> const std::string& { return p.id; },
+      [&](std::size_t i) { return marks.products[i]; }, diagnostics);
+  check_unique(
+      s.regions, "regions", [](const RegionSpec& r) -> const std::string& { return r.country.id; },
+      [&](std::size_t i) { return marks.regions[i]; }, diagnostics);
+  check_unique(
+      std::span<const PartnerSpec>(s.partners).first(explicit_partners), "partners",
+      [](const PartnerSpec& p) -> const std::string& { return p.id; },
+      [&](std::size_t i) { return s.partners[i].mark; }, diagnostics);
+  std::map<std::string, std::size_t> region_index, partner_index;
+  for (std::size_t i = 0; i < s.regions.size(); ++i) region_index.emplace(s.regions[i].country.id, i);
+  for (std::size_t i = 0; i < s.partners.size(); ++i) {
+    const auto [first, inserted] = partner_index.emplace(s.partners[i].id, i);
+    if (inserted || i < explicit_partners) continue;
+    const SourceMark m = to_mark(in.child("partner_generation").Mark());
+    diagnostics.add(m.line, m.column, "partner_generation",
+                    "generated partner \"" + s.partners[i].id + "\" has the id of " +
+                        item_path("partners", first->second) + "; rename that one");
+  }
+  for (std::size_t i = 0; i < marks.partner_regions.size(); ++i)
+    check_reference(s.partners[i].region, region_index, "region", "partner", marks.partner_regions[i],
+                    item_path("partners", i) + ".region", diagnostics);
+  for (std::size_t i = 0; i < s.events.size(); ++i) {
+    const ScriptedEvent& e = s.events[i];
+    check_reference(e.region, region_index, "region", "event", marks.events[i].region,
+                    item_path("events", i) + ".region", diagnostics);
+    check_reference(e.partner, partner_index, "partner", "event", marks.events[i].partner,
+                    item_path("events", i) + ".partner", diagnostics);
+    if (e.quarter >= s.horizon)
+      diagnostics.add(marks.events[i].quarter.line, marks.events[i].quarter.column, item_path("events", i) + ".quarter",
+                      "quarter " + std::to_string(e.quarter) + " is past the horizon (quarters 0 to " +
+                          std::to_string(s.horizon - 1) + ")");
+  }
+  if (!s.company.home.id.empty() && region_index.count(s.company.home.id)) {
+    const std::size_t r = region_index[s.company.home.id];
+    diagnostics.add(marks.regions[r].line, marks.regions[r].column, item_path("regions", r) + ".id",
+                    "\"" + s.company.home.id + "\" is the company's home market; it cannot also be a foreign region");
+  }
+}
+
+}  // namespace
+
 Scenario load_scenario_document(const YAML::Node& root, const std::string& source) {
   Diagnostics diagnostics(source);
   Scenario s;
   s.source = source;
-  std::vector<SourceMark> product_marks, region_marks;
-  std::vector<SourceMark> partner_region_marks;
   {
     MapReader in(root, "", diagnostics);
     in.text("name", s.name, Need::kRequired);
@@ -303,102 +456,12 @@ Scenario load_scenario_document(const YAML::Node& root, const std::string& sourc
         source.find(" (embedded)") == std::string::npos)
       s.priors = source.substr(0, source.rfind('/') + 1) + s.priors;
 
-    {
-      const YAML::Node company_node = in.child("company");
-      if (!company_node.IsDefined() || company_node.IsNull())
-        diagnostics.add(in.mark(), "company", "required key is missing");
-    }
-    if (in.has("company")) {
-      MapReader company(in.child("company"), "company", diagnostics);
-      if (company.is_map()) {
-        company.text("name", s.company.name);
-        company.number("initial_cash", s.company.initial_cash, 0, 1e9);
-        company.number("credit_line", s.company.credit_line, 0, 1e9);
-        company.number("overhead", s.company.overhead, 0, 1e9);
-        company.number("bankruptcy_penalty", s.company.bankruptcy_penalty, 0, 1e9);
-        if (company.has("home")) {
-          MapReader home(company.child("home"), company.path("home"), diagnostics);
-          if (home.is_map()) read_country(home, s.company.home);
-        } else {
-          company.child("home");
-          diagnostics.add(company.mark(), "company.home", "required key is missing");
-        }
-      }
-    }
-
-    const YAML::Node products = in.child("products");
-    if (!products.IsDefined() || products.IsNull()) {
-      diagnostics.add(in.mark(), "products", "required key is missing");
-    } else if (!products.IsSequence() || products.size() == 0) {
-      diagnostics.add(products.Mark(), "products",
-                      "expected a non-empty list of products, got " + describe_node(products));
-    } else {
-      for (std::size_t i = 0; i < products.size(); ++i) {
-        s.products.push_back(read_product(products[i], item_path("products", i), diagnostics));
-        product_marks.push_back(to_mark(products[i].Mark()));
-      }
-    }
-
-    const YAML::Node regions = in.child("regions");
-    const bool has_generator = in.has("generator");
-    if (regions.IsDefined() && !regions.IsNull()) {
-      if (!regions.IsSequence() || regions.size() == 0) {
-        diagnostics.add(regions.Mark(), "regions",
-                        "expected a non-empty list of regions, got " + describe_node(regions));
-      } else {
-        for (std::size_t i = 0; i < regions.size(); ++i) {
-          s.regions.push_back(read_region(regions[i], item_path("regions", i), diagnostics));
-          region_marks.push_back(s.regions.back().mark);
-        }
-      }
-      if (has_generator)
-        diagnostics.add(in.child("generator").Mark(), "generator",
-                        "a scenario has either regions or a generator, not both");
-    } else if (has_generator) {
-      MapReader gen(in.child("generator"), "generator", diagnostics);
-      int count = 0;
-      std::uint64_t seed = s.seed;
-      // The model's set-up grows with the square of the regions (distances, neighbours): 1,000 take
-      // 0.65 s to validate; the limit keeps every scenario's set-up within seconds (docs/reliability.md).
-      gen.integer("regions", count, 1, kMaxGeneratedRegions, Need::kRequired);
-      gen.seed("seed", seed);
-      if (count > 0) s.regions = generate_regions(count, seed);
-      region_marks.assign(s.regions.size(), to_mark(in.child("generator").Mark()));
-    } else {
-      diagnostics.add(in.mark(), "regions", "required key is missing (give a list of regions or a generator block)");
-    }
-
-    const YAML::Node partners = in.child("partners");
-    if (partners.IsDefined() && !partners.IsNull()) {
-      if (!partners.IsSequence()) {
-        diagnostics.add(partners.Mark(), "partners", "expected a list of partners, got " + describe_node(partners));
-      } else {
-        for (std::size_t i = 0; i < partners.size(); ++i) {
-          s.partners.push_back(read_partner(partners[i], item_path("partners", i), s.products.size(), diagnostics));
-          const YAML::Node region = partners[i].IsMap() ? partners[i]["region"] : YAML::Node();
-          partner_region_marks.push_back(region.IsDefined() ? to_mark(region.Mark()) : s.partners.back().mark);
-        }
-      }
-    }
-    int per_region = 0;
-    if (in.has("partner_generation")) {
-      MapReader gen(in.child("partner_generation"), "partner_generation", diagnostics);
-      gen.integer("per_region", per_region, 0, 20, Need::kRequired);
-    }
-
-    std::vector<EventMarks> event_marks;
-    const YAML::Node events = in.child("events");
-    if (events.IsDefined() && !events.IsNull()) {
-      if (!events.IsSequence()) {
-        diagnostics.add(events.Mark(), "events", "expected a list of events, got " + describe_node(events));
-      } else {
-        for (std::size_t i = 0; i < events.size(); ++i) {
-          event_marks.emplace_back();
-          s.events.push_back(read_event(events[i], item_path("events", i), event_marks.back(), diagnostics));
-        }
-      }
-    }
-
+    ListMarks marks;
+    read_company(in, s, diagnostics);
+    read_products(in, s, marks, diagnostics);
+    read_regions(in, s, marks, diagnostics);
+    const int per_region = read_partners(in, s, marks, diagnostics);
+    read_events(in, s, marks, diagnostics);
     if (in.has("model"))
       read_model(in.child("model"), diagnostics, s.model);
     else
@@ -407,66 +470,14 @@ Scenario load_scenario_document(const YAML::Node& root, const std::string& sourc
     // Synthetic partners before the cross-references, so that events can name them.
     const std::size_t explicit_partners = s.partners.size();
     if (per_region > 0) generate_partners(s, per_region);
-
-    // Cross-references and uniqueness.
-    check_unique(
-        s.products, "products", [](const ProductSpec& p) -> const std::string& { return p.id; },
-        [&](std::size_t i) { return product_marks[i]; }, diagnostics);
-    check_unique(
-        s.regions, "regions", [](const RegionSpec& r) -> const std::string& { return r.country.id; },
-        [&](std::size_t i) { return region_marks[i]; }, diagnostics);
-    check_unique(
-        std::span<const PartnerSpec>(s.partners).first(explicit_partners), "partners",
-        [](const PartnerSpec& p) -> const std::string& { return p.id; },
-        [&](std::size_t i) { return s.partners[i].mark; }, diagnostics);
-    std::map<std::string, std::size_t> region_index, partner_index;
-    for (std::size_t i = 0; i < s.regions.size(); ++i) region_index.emplace(s.regions[i].country.id, i);
-    for (std::size_t i = 0; i < s.partners.size(); ++i) {
-      const auto [first, inserted] = partner_index.emplace(s.partners[i].id, i);
-      if (inserted || i < explicit_partners) continue;
-      const SourceMark m = to_mark(in.child("partner_generation").Mark());
-      diagnostics.add(m.line, m.column, "partner_generation",
-                      "generated partner \"" + s.partners[i].id + "\" has the id of " +
-                          item_path("partners", first->second) + "; rename that one");
-    }
-    for (std::size_t i = 0; i < partner_region_marks.size(); ++i)
-      check_reference(s.partners[i].region, region_index, "region", "partner", partner_region_marks[i],
-                      item_path("partners", i) + ".region", diagnostics);
-    for (std::size_t i = 0; i < s.events.size(); ++i) {
-      const ScriptedEvent& e = s.events[i];
-      check_reference(e.region, region_index, "region", "event", event_marks[i].region,
-                      item_path("events", i) + ".region", diagnostics);
-      check_reference(e.partner, partner_index, "partner", "event", event_marks[i].partner,
-                      item_path("events", i) + ".partner", diagnostics);
-      if (e.quarter >= s.horizon)
-        diagnostics.add(event_marks[i].quarter.line, event_marks[i].quarter.column, item_path("events", i) + ".quarter",
-                        "quarter " + std::to_string(e.quarter) + " is past the horizon (quarters 0 to " +
-                            std::to_string(s.horizon - 1) + ")");
-    }
-    if (!s.company.home.id.empty() && region_index.count(s.company.home.id)) {
-      const std::size_t r = region_index[s.company.home.id];
-      diagnostics.add(region_marks[r].line, region_marks[r].column, item_path("regions", r) + ".id",
-                      "\"" + s.company.home.id + "\" is the company's home market; it cannot also be a foreign region");
-    }
+    check_cross_references(in, s, explicit_partners, marks, diagnostics);
   }
   diagnostics.throw_if_any();
   return s;
 }
 
-std::string read_scenario_file(const std::string& path) {
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path, ignored))
-    throw UserError(Diagnostic{path, 0, 0, "", "is a directory, not a scenario file"});
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError(Diagnostic{path, 0, 0, "", "cannot open the file"});
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw UserError(Diagnostic{path, 0, 0, "", "cannot read the file"});
-  return text.str();
-}
-
 Scenario load_scenario_file(const std::string& path) {
-  return load_scenario_text(read_scenario_file(path), path);
+  return load_scenario_text(read_text_file(path), path);
 }
 
 const char* default_scenario_name() {

@@ -13,8 +13,6 @@ Scenario load_scenario_file(const std::string& path);
 Scenario load_scenario_text(const std::string& text, const std::string& source);
 // Validates an already parsed document (a mapping) the same way.
 Scenario load_scenario_document(const YAML::Node& root, const std::string& source);
-// The file's text; UserError naming the file when it cannot be read.
-std::string read_scenario_file(const std::string& path);
 
 // The built-in default scenario (scenarios/asia-pacific.yaml, embedded at build time).
 Scenario load_default_scenario();

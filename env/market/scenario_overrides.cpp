@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <tuple>
 
+#include "common/text_file.hpp"
+#include "common/user_error.hpp"
+#include "common/yaml_reader.hpp"
 #include "env/market/scenario_loader.hpp"
-#include "env/util/user_error.hpp"
-#include "env/util/yaml_reader.hpp"
 
 namespace expanse {
 namespace {
@@ -33,7 +34,7 @@ bool under(const std::string& key_path, const std::string& prefix) {
 
 Scenario load_scenario_with_overrides(const std::string& path, const std::string& overrides_yaml) {
   const std::string source = path.empty() ? default_scenario_name() : path;
-  YAML::Node root = parse_yaml_document(path.empty() ? default_scenario_text() : read_scenario_file(path), source);
+  YAML::Node root = parse_yaml_document(path.empty() ? default_scenario_text() : read_text_file(path), source);
   std::vector<std::string> touched;
   if (overrides_yaml.find_first_not_of(" \t\r\n{}") != std::string::npos)
     merge(root, parse_yaml_document(overrides_yaml, "overrides"), "", touched);

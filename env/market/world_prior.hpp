@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "common/portable_math.hpp"
+#include "common/rng.hpp"
 #include "env/market/market_spec.hpp"
-#include "env/util/portable_math.hpp"
-#include "env/util/rng.hpp"
 
 namespace expanse {
 

@@ -4,9 +4,10 @@
 #include <set>
 #include <sstream>
 
+#include "common/text_file.hpp"
+#include "common/user_error.hpp"
+#include "common/yaml_reader.hpp"
 #include "env/market/scenario_loader.hpp"
-#include "env/util/user_error.hpp"
-#include "env/util/yaml_reader.hpp"
 
 namespace expanse {
 namespace {
@@ -28,7 +29,7 @@ void write_lognormal(std::ostringstream& out, const char* key, const LogNormalPr
 }  // namespace
 
 WorldPrior read_world_prior_file(const std::string& path, const MarketSpec& spec) {
-  const YAML::Node root = parse_yaml_document(read_scenario_file(path), path);
+  const YAML::Node root = parse_yaml_document(read_text_file(path), path);
   Diagnostics diagnostics(path);
   WorldPrior prior = default_world_prior(spec);  // the shape; every entry is overwritten below
   prior.source = path;

@@ -13,7 +13,7 @@
 #include "agents/rl/replay_buffer.hpp"
 #include "agents/rl/rollout_buffer.hpp"
 #include "agents/rl/schedule.hpp"
-#include "env/util/user_error.hpp"
+#include "common/user_error.hpp"
 
 using namespace expanse;
 using namespace expanse::agents;

@@ -8,9 +8,9 @@
 #include "agents/baselines/market_policy.hpp"
 #include "agents/rl/learner.hpp"
 #include "agents/rl/training.hpp"
-#include "env/util/atomic_file.hpp"
-#include "env/util/rng.hpp"
-#include "env/util/user_error.hpp"
+#include "common/atomic_file.hpp"
+#include "common/rng.hpp"
+#include "common/user_error.hpp"
 
 using namespace expanse;
 using namespace expanse::agents;

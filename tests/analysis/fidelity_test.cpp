@@ -5,8 +5,8 @@
 #include <iterator>
 
 #include "analysis/fidelity_table.hpp"
+#include "common/user_error.hpp"
 #include "env/market/scenario_loader.hpp"
-#include "env/util/user_error.hpp"
 
 using namespace expanse;
 

@@ -7,11 +7,11 @@
 #include <fstream>
 
 #include "analysis/history.hpp"
+#include "common/atomic_file.hpp"
+#include "common/user_error.hpp"
 #include "env/market/market_env.hpp"
 #include "env/market/scenario_loader.hpp"
 #include "env/market/world_prior_file.hpp"
-#include "env/util/atomic_file.hpp"
-#include "env/util/user_error.hpp"
 
 using namespace expanse;
 

@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "env/util/user_error.hpp"
+#include "common/user_error.hpp"
 
 using namespace expanse;
 

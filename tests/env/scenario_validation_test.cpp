@@ -2,10 +2,10 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "common/rng.hpp"
+#include "common/user_error.hpp"
+#include "common/yaml_reader.hpp"
 #include "env/market/scenario_loader.hpp"
-#include "env/util/rng.hpp"
-#include "env/util/user_error.hpp"
-#include "env/util/yaml_reader.hpp"
 
 using namespace expanse;
 

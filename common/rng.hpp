@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "env/util/portable_math.hpp"
+#include "common/portable_math.hpp"
 
 namespace expanse {
 

@@ -16,20 +16,21 @@ namespace expanse {
 // The 32 values 2^(j/32) and the constants of the reduction, shared by both forms of exp below.
 struct ExpTables {
   static constexpr double two_to_j_over_32[32] = {
-      0x1.0000000000000p+0, 0x1.059b0d3158574p+0, 0x1.0b5586cf9890fp+0, 0x1.11301d0125b51p+0,
-      0x1.172b83c7d517bp+0, 0x1.1d4873168b9aap+0, 0x1.2387a6e756238p+0, 0x1.29e9df51fdee1p+0,
-      0x1.306fe0a31b715p+0, 0x1.371a7373aa9cbp+0, 0x1.3dea64c123422p+0, 0x1.44e086061892dp+0,
-      0x1.4bfdad5362a27p+0, 0x1.5342b569d4f82p+0, 0x1.5ab07dd485429p+0, 0x1.6247eb03a5585p+0,
-      0x1.6a09e667f3bcdp+0, 0x1.71f75e8ec5f74p+0, 0x1.7a11473eb0187p+0, 0x1.82589994cce13p+0,
-      0x1.8ace5422aa0dbp+0, 0x1.93737b0cdc5e5p+0, 0x1.9c49182a3f090p+0, 0x1.a5503b23e255dp+0,
-      0x1.ae89f995ad3adp+0, 0x1.b7f76f2fb5e47p+0, 0x1.c199bdd85529cp+0, 0x1.cb720dcef9069p+0,
-      0x1.d5818dcfba487p+0, 0x1.dfc97337b9b5fp+0, 0x1.ea4afa2a490dap+0, 0x1.f50765b6e4540p+0};
+      0x1.0000000000000p+0, 0x1.059b0d3158574p+0, 0x1.0b5586cf9890fp+0, 0x1.11301d0125b51p+0, 0x1.172b83c7d517bp+0,
+      0x1.1d4873168b9aap+0, 0x1.2387a6e756238p+0, 0x1.29e9df51fdee1p+0, 0x1.306fe0a31b715p+0, 0x1.371a7373aa9cbp+0,
+      0x1.3dea64c123422p+0, 0x1.44e086061892dp+0, 0x1.4bfdad5362a27p+0, 0x1.5342b569d4f82p+0, 0x1.5ab07dd485429p+0,
+      0x1.6247eb03a5585p+0, 0x1.6a09e667f3bcdp+0, 0x1.71f75e8ec5f74p+0, 0x1.7a11473eb0187p+0, 0x1.82589994cce13p+0,
+      0x1.8ace5422aa0dbp+0, 0x1.93737b0cdc5e5p+0, 0x1.9c49182a3f090p+0, 0x1.a5503b23e255dp+0, 0x1.ae89f995ad3adp+0,
+      0x1.b7f76f2fb5e47p+0, 0x1.c199bdd85529cp+0, 0x1.cb720dcef9069p+0, 0x1.d5818dcfba487p+0, 0x1.dfc97337b9b5fp+0,
+      0x1.ea4afa2a490dap+0, 0x1.f50765b6e4540p+0};
   static constexpr double kInvLn2Over32 = 0x1.71547652b82fep+5;
   // ln2/32 split so that k·kLn2Hi is exact for every |k| < 2^21 (kLn2Hi keeps 31 fraction bits).
   static constexpr double kLn2Hi = 0x1.62e42fee00000p-6, kLn2Lo = 0x1.a39ef35793c76p-38;
   static constexpr double kRoundShift = 0x1.8p52;  // adding it rounds to an integer held in the low bits
   // 2^(k >> 5) built in the exponent field: k >> 5 lies in [−1022, 1023] for x in (−708, 709].
-  static double scale(std::int32_t k) { return std::bit_cast<double>(static_cast<std::uint64_t>((k >> 5) + 1023) << 52); }
+  static double scale(std::int32_t k) {
+    return std::bit_cast<double>(static_cast<std::uint64_t>((k >> 5) + 1023) << 52);
+  }
 };
 
 // e^r for |r| ≤ ln2/64, of a double or of each lane of a pair (the same operations either way). The

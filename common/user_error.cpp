@@ -1,4 +1,4 @@
-#include "env/util/user_error.hpp"
+#include "common/user_error.hpp"
 
 #include <sstream>
 

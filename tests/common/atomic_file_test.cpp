@@ -1,17 +1,17 @@
 // Atomic writes and the clean-up of what a killed writer left: a temporary is removed exactly when
 // its writer is gone, whether its PID is free, a zombie nobody reaped, or reused by another process.
-#include <catch2/catch.hpp>
+#include "common/atomic_file.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include "env/util/atomic_file.hpp"
 
 using namespace expanse;
 namespace fs = std::filesystem;
@@ -45,7 +45,7 @@ pid_t start_writer(const fs::path& dir) {
 }
 }  // namespace
 
-TEST_CASE("write_file_atomically replaces a file whole and leaves no temporary", "[env][atomic]") {
+TEST_CASE("write_file_atomically replaces a file whole and leaves no temporary", "[common][atomic]") {
   const fs::path dir = fresh_dir("write");
   const std::string path = (dir / "a.csv").string();
   write_file_atomically(path, "old\n");
@@ -58,7 +58,7 @@ TEST_CASE("write_file_atomically replaces a file whole and leaves no temporary",
   fs::remove_all(dir);
 }
 
-TEST_CASE("A temporary being written is kept; its killed writer's is removed, reaped or not", "[env][atomic]") {
+TEST_CASE("A temporary being written is kept; its killed writer's is removed, reaped or not", "[common][atomic]") {
   const fs::path dir = fresh_dir("stale");
   const pid_t writer = start_writer(dir / "sub");
   const fs::path file = dir / "sub" / ("checkpoint.pt.tmp." + std::to_string(writer));

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "env/util/user_error.hpp"
+#include "common/user_error.hpp"
 
 namespace expanse {
 

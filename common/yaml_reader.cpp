@@ -1,4 +1,4 @@
-#include "env/util/yaml_reader.hpp"
+#include "common/yaml_reader.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -64,7 +64,7 @@ std::size_t indentation_beyond(const std::string& text, int limit) {
   for (std::size_t start = 0; start < text.size();) {
     const std::size_t end = std::min(text.find('\n', start), text.size());
     const std::size_t first = text.find_first_not_of(" -", start);
-    if (first < end && static_cast<int>(first - start) / 2 > limit) return first;
+    if (first<end&& static_cast<int>(first - start) / 2> limit) return first;
     start = end + 1;
   }
   return std::string::npos;

@@ -1,4 +1,4 @@
-#include "env/util/atomic_file.hpp"
+#include "common/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "env/util/user_error.hpp"
+#include "common/user_error.hpp"
 
 namespace expanse {
 

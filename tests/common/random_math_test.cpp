@@ -1,14 +1,14 @@
 // The project's own exp, log and random draws: accurate against libm, exact where the law says so.
-#include <catch2/catch.hpp>
 #include <bit>
-#include <cstdint>
+#include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
-#include "env/util/portable_math.hpp"
-#include "env/util/rng.hpp"
-#include "env/util/ziggurat.hpp"
+#include "common/portable_math.hpp"
+#include "common/rng.hpp"
+#include "common/ziggurat.hpp"
 
 using namespace expanse;
 
@@ -29,10 +29,20 @@ TEST_CASE("portable_exp agrees with libm to 5e-16 over the whole double range", 
 }
 
 TEST_CASE("portable_exp of a pair gives each lane's scalar result, bit for bit", "[env][math]") {
-  const auto same_bits = [](double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); };
+  const auto same_bits = [](double a, double b) {
+    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+  };
   Rng rng(3);
-  const double edges[] = {0.0, -0.0, -708.0, -707.9999, 709.0, 709.0001, -800.0, 800.0,
-                          std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()};
+  const double edges[] = {0.0,
+                          -0.0,
+                          -708.0,
+                          -707.9999,
+                          709.0,
+                          709.0001,
+                          -800.0,
+                          800.0,
+                          std::numeric_limits<double>::quiet_NaN(),
+                          std::numeric_limits<double>::infinity()};
   for (int i = 0; i < 200'000; ++i) {
     // Mostly ordinary arguments, sometimes an edge in either lane (the pair falls back to scalars).
     const double a = i % 97 == 0 ? edges[i % 10] : rng.uniform(-40, 40);
@@ -47,7 +57,7 @@ TEST_CASE("portable_log agrees with libm to 5e-16, subnormals and edges included
   Rng rng(2);
   double worst = 0;
   for (int i = 0; i < 1'000'000; ++i) {
-    const double x = i % 3 == 0 ? rng.uniform_open()
+    const double x = i % 3 == 0   ? rng.uniform_open()
                      : i % 3 == 1 ? std::exp(rng.uniform(-700, 700))
                                   : 1 + (rng.uniform() - 0.5) * 1e-3;  // near 1, where ln x → 0
     const double expected = std::log(x);

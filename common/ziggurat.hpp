@@ -10,8 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "env/util/portable_math.hpp"
-#include "env/util/rng.hpp"
+#include "common/portable_math.hpp"
+#include "common/rng.hpp"
 
 namespace expanse {
 
@@ -72,7 +72,8 @@ inline double ziggurat_normal(Rng& rng) {
     // u uniform in [−1, 1) from the high 53 bits (the two sets of bits do not overlap).
     const double u = static_cast<double>(static_cast<std::int64_t>(bits) >> 11) * 0x1.0p-52;
     const double x = u * t.x[i];
-    if (std::abs(x) < t.x[i + 1]) [[likely]] return x;  // inside the layer's core, under the curve
+    if (std::abs(x) < t.x[i + 1]) [[likely]]
+      return x;  // inside the layer's core, under the curve
     const ZigguratSlowDraw slow = i == 0 ? ziggurat_tail(rng, u < 0) : ziggurat_wedge(rng, i, x);
     rng = slow.rng;
     if (slow.accepted) return slow.value;
