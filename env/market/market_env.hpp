@@ -3,7 +3,8 @@
 // actions → exogenous processes → competition → diffusion → money → knowledge → end. One model,
 // three action views (Discrete with mask, MultiDiscrete, Box), so agents compare on the same
 // dynamics. The world (potentials, Bass coefficients, competitors, partner effectiveness) is drawn
-// from a WorldPrior at every reset.
+// from a WorldPrior at every reset. Implemented in four files: market_env.cpp (construction, reset,
+// the quarter's order), market_actions.cpp, market_dynamics.cpp and market_observation.cpp.
 #include <algorithm>
 #include <array>
 #include <memory>
@@ -115,7 +116,9 @@ class MarketEnv final : public Env {
  private:
   static constexpr std::size_t kGlobalFeatures = 3;
 
+  // What the agent sees (market_observation.cpp).
   void build_spaces();
+  // The action (market_actions.cpp).
   bool apply_action(const Action& action);
   bool apply_discrete(std::int32_t a);
   bool apply_target(std::size_t r, ModeTarget target);
@@ -124,6 +127,7 @@ class MarketEnv final : public Env {
   bool exit_region(std::size_t r);
   bool set_marketing(std::size_t r, int level);
   void lose_customers(std::size_t r);
+  // What the markets do (market_dynamics.cpp).
   void exogenous_processes();
   void apply_scripted_changes();
   void compete_and_diffuse();
@@ -131,6 +135,7 @@ class MarketEnv final : public Env {
   void diffuse();
   void settle_money();
   void learn();
+  // What the agent sees (market_observation.cpp).
   void write_observation(std::span<float> observation);
   // Rewrites the state in region r's observation block and its part of the action mask, after its
   // mode or its partners changed; refresh_mask_row() rewrites its row of the mask alone, after its
@@ -150,6 +155,8 @@ class MarketEnv final : public Env {
   std::size_t block_partner_score() const { return block_shock() + 1; }
   std::size_t block_partner_signed() const { return block_shock() + 2; }
   std::size_t block_fx() const { return block_shock() + 3; }
+  // Validity of the Discrete view's actions (market_actions.cpp; the inline two in
+  // market_env_internal.hpp).
   bool discrete_valid(std::int32_t a) const;
   const RegionOps& region_ops_valid(std::size_t r) const;
   bool region_op_valid(std::size_t r, RegionOp op) const;
