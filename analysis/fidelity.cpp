@@ -240,9 +240,59 @@ std::vector<FidelityCheck> check_gravity(const Scenario& scenario) {
           {distance_fact + over, distance_source, beta(2), -1.5, -0.5, ""}};
 }
 
+namespace {
+
+constexpr int kUppsalaSeeds = 100;
+constexpr int kUppsalaPilotQuarters = 4;
+
+// NPVs of direct subsidiary entry and of "pilot first, then a subsidiary if the pilot does well,
+// else exit", in each region of `group` alone, over worlds drawn from the prior (all the scenario's
+// noise on). Common random numbers: both meet the same worlds (seeds), so the differences pair.
+struct EntryOutcomes {
+  std::vector<double> direct, staged;
+};
+EntryOutcomes direct_and_staged_entries(const Scenario& scenario, const std::vector<std::size_t>& group) {
+  EntryOutcomes out;
+  for (std::size_t r : group) {
+    Scenario s = with_regions(scenario, {r});
+    s.company.initial_cash = 1e9;
+    // What a pilot earns in the median world: the yardstick of "does well".
+    Driver median(quiet(s), 1);
+    median.order(0, ModeTarget::kPilot, 1);
+    for (int quarter = 0; quarter < kUppsalaPilotQuarters; ++quarter) median.step();
+    const double yardstick = median.env().last_quarter().revenue;
+    for (int seed = 0; seed < kUppsalaSeeds; ++seed) {
+      for (bool staged : {false, true}) {
+        Driver d(s, static_cast<std::uint64_t>(seed));
+        d.order(0, staged ? ModeTarget::kPilot : ModeTarget::kSubsidiary, 1);
+        KpiTracker kpi;
+        kpi.begin(d.env());
+        for (int quarter = 0; quarter < s.horizon; ++quarter) {
+          if (staged && quarter == kUppsalaPilotQuarters)
+            d.order(0, d.env().last_quarter().revenue >= 0.5 * yardstick ? ModeTarget::kSubsidiary : ModeTarget::kExit,
+                    1);
+          kpi.record(d.env(), d.step());
+        }
+        (staged ? out.staged : out.direct).push_back(kpi.finish(d.env()).npv);
+      }
+    }
+  }
+  return out;
+}
+
+// A group's mean paired gain of staging and its standard error (over all its worlds, regions
+// pooled: an overstatement, as the regions are fixed strata), to show whether the worlds drawn are
+// enough to tell the groups apart.
+std::pair<double, double> staging_gain(const EntryOutcomes& o) {
+  std::vector<double> g(o.direct.size());
+  for (std::size_t i = 0; i < g.size(); ++i) g[i] = o.staged[i] - o.direct[i];
+  const Statistic s = summarise(g);
+  return {s.mean, s.sd / std::sqrt(static_cast<double>(g.size()))};
+}
+
+}  // namespace
+
 std::vector<FidelityCheck> check_uppsala(const Scenario& scenario) {
-  constexpr int kSeeds = 100;
-  constexpr int kPilotQuarters = 4;
   if (scenario.regions.size() < 6) {
     const std::string why = "needs at least 6 markets (a closest and a most distant third)";
     return {{"Uppsala: pilot first minus direct subsidiary in distant markets, mean NPV (US$ m)", "> 0", NAN, 0.0,
@@ -260,54 +310,12 @@ std::vector<FidelityCheck> check_uppsala(const Scenario& scenario) {
   const std::vector<std::size_t> close(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(third));
   const std::vector<std::size_t> distant(order.end() - static_cast<std::ptrdiff_t>(third), order.end());
 
-  // NPVs of direct subsidiary entry and of "pilot first, then a subsidiary if the pilot does well,
-  // else exit", over worlds drawn from the prior (all the scenario's noise on).
-  struct Outcomes {
-    std::vector<double> direct, staged;
-  };
-  auto play = [&](const std::vector<std::size_t>& group) {
-    Outcomes out;
-    for (std::size_t r : group) {
-      Scenario s = with_regions(scenario, {r});
-      s.company.initial_cash = 1e9;
-      // What a pilot earns in the median world: the yardstick of "does well".
-      Driver median(quiet(s), 1);
-      median.order(0, ModeTarget::kPilot, 1);
-      for (int quarter = 0; quarter < kPilotQuarters; ++quarter) median.step();
-      const double yardstick = median.env().last_quarter().revenue;
-      for (int seed = 0; seed < kSeeds; ++seed) {
-        for (bool staged : {false, true}) {
-          Driver d(s, static_cast<std::uint64_t>(seed));
-          d.order(0, staged ? ModeTarget::kPilot : ModeTarget::kSubsidiary, 1);
-          KpiTracker kpi;
-          kpi.begin(d.env());
-          for (int quarter = 0; quarter < s.horizon; ++quarter) {
-            if (staged && quarter == kPilotQuarters)
-              d.order(0,
-                      d.env().last_quarter().revenue >= 0.5 * yardstick ? ModeTarget::kSubsidiary : ModeTarget::kExit,
-                      1);
-            kpi.record(d.env(), d.step());
-          }
-          (staged ? out.staged : out.direct).push_back(kpi.finish(d.env()).npv);
-        }
-      }
-    }
-    return out;
-  };
   // Common random numbers: both policies meet the same worlds (seeds), so the differences are paired.
-  const Outcomes far = play(distant), near = play(close);
+  const EntryOutcomes far = direct_and_staged_entries(scenario, distant);
+  const EntryOutcomes near = direct_and_staged_entries(scenario, close);
   const double far_cvar_gain = summarise(far.staged).cvar5 - summarise(far.direct).cvar5;
-  // Each group's mean paired gain and its standard error (over all its worlds, regions pooled: an
-  // overstatement, as the regions are fixed strata), to show whether the worlds drawn are enough to
-  // tell the groups apart.
-  auto gains = [](const Outcomes& o) {
-    std::vector<double> g(o.direct.size());
-    for (std::size_t i = 0; i < g.size(); ++i) g[i] = o.staged[i] - o.direct[i];
-    const Statistic s = summarise(g);
-    return std::pair{s.mean, s.sd / std::sqrt(static_cast<double>(g.size()))};
-  };
-  const auto [far_gain, far_error] = gains(far);
-  const auto [near_gain, near_error] = gains(near);
+  const auto [far_gain, far_error] = staging_gain(far);
+  const auto [near_gain, near_error] = staging_gain(near);
   const std::string source = "Johanson & Vahlne (1977, 2009); Anderson & Gatignon (1986)";
   char fact[260];
   std::snprintf(fact, sizeof fact,

@@ -52,7 +52,7 @@ class TrainCommand final : public Command {
     if (steps <= 0) throw po::error("--steps must be positive");
 
     agents::TrainRequest request;
-    request.env = vm["env"].as<std::string>();
+    request.env = agents::TrainingEnv(vm["env"].as<std::string>());  // the scenario loaded once, here
     request.steps = steps;
     request.seed = seed_option(vm);
     request.out = vm["out"].as<std::string>();
@@ -71,12 +71,12 @@ class TrainCommand final : public Command {
     }
     if (view.empty()) view = agents::default_view(algorithm);
     const bool box = is_box(agents::make_training_env(request.env, view)->action_space());
-    request.config = agents::default_agent_config(algorithm, box, agents::is_scenario_path(request.env));
+    request.config = agents::default_agent_config(algorithm, box, request.env.market != nullptr);
     if (!config_file.empty()) agents::read_agent_config(config_text, config_file, request.config);
 
     const agents::TrainSummary s = agents::train(request);
     std::printf("%s on %s: %lld steps, %d episodes, %.0f steps/s\n", agents::to_string(algorithm),
-                request.env.c_str(), static_cast<long long>(s.steps), s.episodes, s.steps_per_second);
+                request.env.name.c_str(), static_cast<long long>(s.steps), s.episodes, s.steps_per_second);
     std::printf("mean return of the last 100 training episodes %.2f; final evaluation %.2f ± %.2f\n",
                 s.last100_mean_return, s.final_eval_mean_return, s.final_eval_std_return);
     std::printf("run directory %s\n", request.out.string().c_str());
@@ -129,8 +129,9 @@ class EvalCommand final : public Command {
     const int episodes = vm["episodes"].as<int>();
     if (episodes <= 0) throw po::error("--episodes must be positive");
     const std::string out_path = vm.count("out") ? vm["out"].as<std::string>() : "";
-    auto policy =
-        agents::load_trained_policy(vm["dir"].as<std::string>(), vm.count("env") ? vm["env"].as<std::string>() : "");
+    const std::string dir = vm["dir"].as<std::string>();
+    auto policy = vm.count("env") ? agents::load_trained_policy(dir, agents::TrainingEnv(vm["env"].as<std::string>()))
+                                  : agents::load_trained_policy(dir);
     const auto* market = dynamic_cast<const MarketEnv*>(&policy->env());
     if (!out_path.empty() && !market)
       throw po::error("--out writes a market scenario's quarters; " + vm["dir"].as<std::string>() + " was trained on " +

@@ -85,6 +85,86 @@ void read_policy(const YAML::Node& node, const std::string& path, const std::str
 
 }  // namespace
 
+namespace {
+
+// The scenarios, each loaded and validated (its problems located in its own file).
+void read_scenarios(MapReader& map, const std::string& base_dir, Experiment& e, Diagnostics& diagnostics) {
+  std::vector<std::string> scenario_names;
+  map.words("scenarios", scenario_names, Need::kRequired);
+  const YAML::Node scenarios_node = map.child("scenarios");
+  for (std::size_t i = 0; i < scenario_names.size(); ++i) {
+    const std::string& s = scenario_names[i];
+    const YAML::Mark mark =
+        scenarios_node.IsSequence() && i < scenarios_node.size() ? scenarios_node[i].Mark() : scenarios_node.Mark();
+    const std::string key = "scenarios[" + std::to_string(i) + "]";
+    if (s == "default") {
+      auto scenario = std::make_shared<const Scenario>(load_default_scenario());
+      e.scenarios.push_back(
+          {scenario->name, default_scenario_text(), scenario_fingerprint(default_scenario_text()), scenario});
+      continue;
+    }
+    const fs::path file = fs::path(s).is_absolute() ? fs::path(s) : fs::path(base_dir) / s;
+    std::string content;
+    try {
+      content = read_text_file(file);
+    } catch (const UserError& error) {
+      diagnostics.add(mark, key, "cannot read scenario file " + file.string() + ": " + error.diagnostics()[0].message);
+      continue;
+    }
+    std::shared_ptr<const Scenario> scenario;
+    try {
+      scenario = std::make_shared<const Scenario>(load_scenario_text(content, file.string()));
+    } catch (const UserError& error) {  // every problem of the scenario, located in its own file
+      for (const auto& d : error.diagnostics())
+        diagnostics.add(d.line, d.column, d.key_path, d.file + ": " + d.message);
+      continue;
+    }
+    e.scenarios.push_back({file.stem().string(), content, scenario_fingerprint(content), scenario});
+  }
+  std::set<std::string> seen_scenarios;
+  for (const auto& s : e.scenarios)
+    if (!seen_scenarios.insert(s.name).second)
+      diagnostics.add(scenarios_node.Mark(), "scenarios", "two scenarios are named \"" + s.name + "\"");
+}
+
+// The policies, with unique names; an optimum only on scenarios where the exact search's bound holds.
+void read_policies(MapReader& map, const std::string& base_dir, Experiment& e, Diagnostics& diagnostics) {
+  const YAML::Node policies = map.child("policies");
+  if (!policies.IsDefined()) {
+    diagnostics.add(map.mark(), "policies", "is required: the policies to compare");
+  } else if (!policies.IsSequence() || policies.size() == 0) {
+    diagnostics.add(policies.Mark(), "policies", "must be a non-empty list");
+  } else {
+    std::set<std::string> names;
+    std::vector<std::size_t> node_of;  // e.policies[n] was read from policies[node_of[n]]
+    for (std::size_t i = 0; i < policies.size(); ++i) {
+      PolicyEntry p;
+      const std::string path = "policies[" + std::to_string(i) + "]";
+      read_policy(policies[i], path, base_dir, diagnostics, p);
+      if (p.name.empty()) continue;
+      if (!is_id(p.name))
+        diagnostics.add(policies[i].Mark(), path + ".name", "use letters, digits, '-', '_' or '.'");
+      else if (!names.insert(p.name).second)
+        diagnostics.add(policies[i].Mark(), path + ".name",
+                        "\"" + p.name + "\" is used twice; give one of them another `name`");
+      e.policies.push_back(std::move(p));
+      node_of.push_back(i);
+    }
+    // The exact optimum runs only where its bound holds: say so now, not after the learners.
+    for (std::size_t n = 0; n < e.policies.size(); ++n) {
+      if (e.policies[n].kind != PolicyKind::kOptimum) continue;
+      for (const ScenarioEntry& s : e.scenarios) {
+        const std::string obstacles = exact_search_obstacles(*s.scenario, derive_seed(e.eval_seed, 0));
+        if (!obstacles.empty())
+          diagnostics.add(policies[node_of[n]].Mark(), "policies[" + std::to_string(node_of[n]) + "].optimum",
+                          "no exact optimum on scenario " + s.name + ": " + obstacles);
+      }
+    }
+  }
+}
+
+}  // namespace
+
 Experiment load_experiment_text(const std::string& text, const std::string& source, const std::string& base_dir) {
   const YAML::Node root = parse_yaml_document(text, source);
   Diagnostics diagnostics(source);
@@ -96,40 +176,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
       if (!e.name.empty() && !is_id(e.name))
         diagnostics.add(map.child("name").Mark(), "name", "use letters, digits, '-', '_' or '.' (it names a directory)");
       map.text("description", e.description);
-      std::vector<std::string> scenario_names;
-      map.words("scenarios", scenario_names, Need::kRequired);
-      const YAML::Node scenarios_node = map.child("scenarios");
-      for (std::size_t i = 0; i < scenario_names.size(); ++i) {
-        const std::string& s = scenario_names[i];
-        const YAML::Mark mark =
-            scenarios_node.IsSequence() && i < scenarios_node.size() ? scenarios_node[i].Mark() : scenarios_node.Mark();
-        const std::string key = "scenarios[" + std::to_string(i) + "]";
-        if (s == "default") {
-          e.scenarios.push_back({load_default_scenario().name, default_scenario_text(),
-                                 scenario_fingerprint(default_scenario_text())});
-          continue;
-        }
-        const fs::path file = fs::path(s).is_absolute() ? fs::path(s) : fs::path(base_dir) / s;
-        std::string content;
-        try {
-          content = read_text_file(file);
-        } catch (const UserError& error) {
-          diagnostics.add(mark, key,
-                          "cannot read scenario file " + file.string() + ": " + error.diagnostics()[0].message);
-          continue;
-        }
-        try {
-          load_scenario_text(content, file.string());  // every problem of the scenario, located in its own file
-        } catch (const UserError& error) {
-          for (const auto& d : error.diagnostics()) diagnostics.add(d.line, d.column, d.key_path, d.file + ": " + d.message);
-          continue;
-        }
-        e.scenarios.push_back({file.stem().string(), content, scenario_fingerprint(content)});
-      }
-      std::set<std::string> seen_scenarios;
-      for (const auto& s : e.scenarios)
-        if (!seen_scenarios.insert(s.name).second)
-          diagnostics.add(scenarios_node.Mark(), "scenarios", "two scenarios are named \"" + s.name + "\"");
+      read_scenarios(map, base_dir, e, diagnostics);
       if (map.has("seeds")) {
         std::vector<double> seeds;
         map.numbers("seeds", seeds, 0, 9e15, 0, Need::kOptional);
@@ -148,39 +195,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& sour
         stats.number("confidence", e.confidence, 0.5, 0.999);
       }
       map.integer("workers", e.workers, 0, 1024);
-      const YAML::Node policies = map.child("policies");
-      if (!policies.IsDefined()) {
-        diagnostics.add(map.mark(), "policies", "is required: the policies to compare");
-      } else if (!policies.IsSequence() || policies.size() == 0) {
-        diagnostics.add(policies.Mark(), "policies", "must be a non-empty list");
-      } else {
-        std::set<std::string> names;
-        std::vector<std::size_t> node_of;  // e.policies[n] was read from policies[node_of[n]]
-        for (std::size_t i = 0; i < policies.size(); ++i) {
-          PolicyEntry p;
-          const std::string path = "policies[" + std::to_string(i) + "]";
-          read_policy(policies[i], path, base_dir, diagnostics, p);
-          if (p.name.empty()) continue;
-          if (!is_id(p.name))
-            diagnostics.add(policies[i].Mark(), path + ".name", "use letters, digits, '-', '_' or '.'");
-          else if (!names.insert(p.name).second)
-            diagnostics.add(policies[i].Mark(), path + ".name",
-                            "\"" + p.name + "\" is used twice; give one of them another `name`");
-          e.policies.push_back(std::move(p));
-          node_of.push_back(i);
-        }
-        // The exact optimum runs only where its bound holds: say so now, not after the learners.
-        for (std::size_t n = 0; n < e.policies.size(); ++n) {
-          if (e.policies[n].kind != PolicyKind::kOptimum) continue;
-          for (const ScenarioEntry& s : e.scenarios) {
-            const std::string obstacles = exact_search_obstacles(load_scenario_text(s.text, s.name),
-                                                                 derive_seed(e.eval_seed, 0));
-            if (!obstacles.empty())
-              diagnostics.add(policies[node_of[n]].Mark(), "policies[" + std::to_string(node_of[n]) + "].optimum",
-                              "no exact optimum on scenario " + s.name + ": " + obstacles);
-          }
-        }
-      }
+      read_policies(map, base_dir, e, diagnostics);
     }
   }
   diagnostics.throw_if_any();

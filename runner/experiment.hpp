@@ -4,10 +4,12 @@
 // (docs/experiments.md has the schema); the job list is a pure function of the experiment, so a
 // worker process given a job index rebuilds the same job.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "agents/rl/agent_config.hpp"
+#include "env/market/scenario.hpp"
 
 namespace expanse::runner {
 
@@ -15,6 +17,7 @@ struct ScenarioEntry {
   std::string name;         // "asia-pacific", or the file's stem
   std::string text;         // the scenario's YAML, snapshotted into the results directory
   std::string fingerprint;  // of its content, comments and layout aside (runner/job_inputs.hpp)
+  std::shared_ptr<const Scenario> scenario;  // `text` loaded and validated, once
 };
 
 enum class PolicyKind { kLearner, kBaseline, kOptimum };

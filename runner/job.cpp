@@ -117,14 +117,16 @@ bool run_job(const fs::path& results, const Experiment& experiment, const Job& j
   fs::create_directories(dir);
   const PolicyEntry& policy = experiment.policies[job.policy];
   const fs::path scenario_path = scenario_file(results, experiment.scenarios[job.scenario]);
-  const Scenario scenario = load_scenario_file(scenario_path.string());
+  // Loaded and validated once, with the experiment; training, the trained policy and the
+  // evaluation share it.
+  const auto spec = std::make_shared<const MarketSpec>(*experiment.scenarios[job.scenario].scenario);
   switch (policy.kind) {
     case PolicyKind::kLearner: {
       const fs::path train_dir = dir / "train";
       if (!fs::exists(train_dir / "summary.json")) {
         agents::TrainRequest request;
         request.config = policy.config;
-        request.env = scenario_path.string();
+        request.env = agents::TrainingEnv(scenario_path.string(), spec);
         request.steps = policy.steps;
         request.seed = job.seed;
         request.out = train_dir;
@@ -133,25 +135,23 @@ bool run_job(const fs::path& results, const Experiment& experiment, const Job& j
         request.stop_requested = stop_requested;
         if (!agents::train(request).finished) return false;
       }
-      const auto trained = agents::load_trained_policy(train_dir);
-      const auto* prototype = dynamic_cast<const MarketEnv*>(&trained->env());
-      if (!prototype) throw std::logic_error("a learner on a scenario was not trained on the market env");
-      MarketEnv env(*prototype);
+      const auto trained = agents::load_trained_policy(train_dir, agents::TrainingEnv(scenario_path.string(), spec));
+      MarketEnv env(spec, parse_action_view(policy.config.market_view()));  // the view it was trained in
       evaluate(env, *trained, experiment, job.seed, dir);
       break;
     }
     case PolicyKind::kBaseline: {
       const auto baseline = make_baseline(policy.baseline);
-      const auto env = make_market_env(scenario, parse_action_view(policy.view));
-      evaluate(*env, *baseline, experiment, job.seed, dir);
+      MarketEnv env(spec, parse_action_view(policy.view));
+      evaluate(env, *baseline, experiment, job.seed, dir);
       break;
     }
     case PolicyKind::kOptimum: {
       // The plan is searched on the first evaluation episode's seed; on deterministic scenarios
       // (tiny.yaml) it is the optimum of every episode.
-      PlanPolicy plan(exhaustive_entry_plan(scenario, derive_seed(experiment.eval_seed, 0)));
-      const auto env = make_market_env(scenario, ActionView::kMultiDiscrete);
-      evaluate(*env, plan, experiment, job.seed, dir);
+      PlanPolicy plan(exhaustive_entry_plan(spec->scenario(), derive_seed(experiment.eval_seed, 0)));
+      MarketEnv env(spec, ActionView::kMultiDiscrete);
+      evaluate(env, plan, experiment, job.seed, dir);
       break;
     }
   }

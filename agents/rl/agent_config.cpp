@@ -77,6 +77,10 @@ AgentConfig default_agent_config(Algorithm algorithm, bool box_actions, bool mar
   return config;
 }
 
+std::string AgentConfig::market_view() const {
+  return view.empty() ? default_view(algorithm) : view;
+}
+
 std::string default_view(Algorithm algorithm) {
   switch (algorithm) {
     case Algorithm::kDqn: return "discrete";

@@ -137,6 +137,7 @@ struct AgentConfig {
   CemConfig cem;
 
   int num_envs() const;  // of the algorithm in use (SAC and CEM step one env)
+  std::string market_view() const;  // `view`, or the algorithm's default_view when empty
 };
 
 // The defaults for `algorithm`; `box_actions` picks the continuous or the discrete variant where

@@ -198,25 +198,35 @@ class LoadedPolicy final : public TrainedPolicy {
 
 }  // namespace
 
+namespace {
 bool is_scenario_path(const std::string& env) {
   const auto ext = fs::path(env).extension().string();
   return ext == ".yaml" || ext == ".yml";
 }
+}  // namespace
 
-std::unique_ptr<Env> make_training_env(const std::string& env, const std::string& view) {
-  if (auto classic = make_classic_env(env)) return classic;
+TrainingEnv::TrainingEnv(const std::string& env) : name(env) {
+  if (make_classic_env(env)) return;
   if (!is_scenario_path(env)) {
     std::string ids;
     for (const auto& id : classic_env_ids()) ids += (ids.empty() ? "" : ", ") + id;
     throw run_error(env, "not an env id (" + ids + ") nor a scenario file (*.yaml)");
   }
+  market = std::make_shared<const MarketSpec>(load_scenario_file(env));
+}
+
+std::unique_ptr<Env> make_training_env(const TrainingEnv& env, const std::string& view) {
+  if (!env.market) {
+    if (auto classic = make_classic_env(env.name)) return classic;
+    return make_training_env(TrainingEnv(env.name), view);  // not an env id: the error names it
+  }
   ActionView action_view = ActionView::kDiscrete;
   try {
     action_view = parse_action_view(view.empty() ? "discrete" : view);
   } catch (const std::exception& e) {
-    throw run_error(env, std::string("view: ") + e.what());
+    throw run_error(env.name, std::string("view: ") + e.what());
   }
-  return make_market_env(load_scenario_file(env), action_view);
+  return std::make_unique<MarketEnv>(env.market, action_view);
 }
 
 void RunContext::after_step() {
@@ -339,7 +349,8 @@ TrainSummary training_loop(const TrainRequest& request, bool resuming, Learner& 
     last_checkpoint = ctx.global_step;
   };
 
-  ProgressLine progress(request.progress, std::string(to_string(config.algorithm)) + " " + request.env, request.steps);
+  ProgressLine progress(request.progress, std::string(to_string(config.algorithm)) + " " + request.env.name,
+                        request.steps);
   const std::int64_t first_step = ctx.global_step;
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
@@ -388,7 +399,7 @@ void write_summary_json(const TrainRequest& request, const RunFile& run, const T
   std::ostringstream json;
   json << "{\n"
        << "  \"algorithm\": " << json_string(run.algorithm) << ",\n"
-       << "  \"env\": " << json_string(request.env) << ",\n"
+       << "  \"env\": " << json_string(request.env.name) << ",\n"
        << "  \"seed\": " << request.seed << ",\n"
        << "  \"steps\": " << summary.steps << ",\n"
        << "  \"episodes\": " << summary.episodes << ",\n"
@@ -423,9 +434,9 @@ TrainSummary train(const TrainRequest& request) {
   // One thread: results are bit-reproducible, and parallel runs use one process per core.
   at::set_num_threads(1);
   if (request.steps <= 0) throw run_error(request.out, "--steps must be positive");
-  const bool market = is_scenario_path(request.env);
-  const std::string view = market ? (config.view.empty() ? default_view(config.algorithm) : config.view) : "";
-  const RunFile run{market ? fs::absolute(request.env).string() : request.env,
+  const bool market = request.env.market != nullptr;
+  const std::string view = market ? config.market_view() : "";
+  const RunFile run{market ? fs::absolute(request.env.name).string() : request.env.name,
                     view,
                     to_string(config.algorithm),
                     request.steps,
@@ -434,7 +445,7 @@ TrainSummary train(const TrainRequest& request) {
   const std::string config_text = agent_config_yaml(config);
   const bool resuming = check_run_folder(request, run, config_text);
 
-  std::unique_ptr<Env> prototype = make_training_env(run.env, view);
+  std::unique_ptr<Env> prototype = make_training_env(request.env, view);
   VectorEnv envs(*prototype, static_cast<std::size_t>(config.num_envs()));
   envs.record_actions(true);
   VectorBuffers buffers(envs);
@@ -464,33 +475,47 @@ TrainSummary train(const TrainRequest& request) {
   return summary;
 }
 
-// A run's learner on `other_env` (by default its own), with the run's networks: the whole training
-// state on its own env, the networks alone on another.
-std::unique_ptr<TrainedPolicy> load_trained_policy(const fs::path& run_dir, const std::string& other_env) {
-  const RunFile run = read_run_yaml(run_dir / "run.yaml");
+namespace {
+
+// A run's learner on `env`, with the run's networks: the whole training state on its own env
+// (`own`), the networks alone on another.
+std::unique_ptr<TrainedPolicy> load_policy(const fs::path& run_dir, const RunFile& run, const TrainingEnv& env,
+                                           bool own) {
   const Algorithm algorithm = run_algorithm(run_dir, run);
-  std::unique_ptr<Env> env = make_training_env(other_env.empty() ? run.env : other_env, run.view);
-  if (!other_env.empty()) check_same_products(run_dir, *env, other_env);
+  std::unique_ptr<Env> prototype = make_training_env(env, run.view);
+  if (!own) check_same_products(run_dir, *prototype, env.name);
   // The snapshot lists every key but those added later; those take their values from before they
   // existed (no market defaults: a run without `network` used the MLP).
-  AgentConfig config = default_agent_config(algorithm, is_box(env->action_space()));
+  AgentConfig config = default_agent_config(algorithm, is_box(prototype->action_space()));
   read_agent_config(read_text_file(run_dir / "config.yaml"), (run_dir / "config.yaml").string(), config);
-  std::unique_ptr<Learner> learner = make_learner(config, *env, run.steps, run.seed);
+  std::unique_ptr<Learner> learner = make_learner(config, *prototype, run.steps, run.seed);
   const fs::path file = run_dir / "checkpoint.pt";
   if (!fs::exists(file)) throw run_error(file, "no checkpoint: the run has not saved a policy yet");
   torch::serialize::InputArchive archive;
   read_checkpoint_file(file, archive);
   try {
-    if (other_env.empty())
+    if (own)
       learner->load(archive);
     else
       learner->load_weights(archive);
   } catch (const std::exception& e) {
     throw run_error(file,
-                    std::string(other_env.empty() ? "cannot load the policy: " : "cannot act on " + other_env + ": ") +
-                        one_line(e));
+                    std::string(own ? "cannot load the policy: " : "cannot act on " + env.name + ": ") + one_line(e));
   }
-  return std::make_unique<LoadedPolicy>(std::move(env), std::move(learner));
+  return std::make_unique<LoadedPolicy>(std::move(prototype), std::move(learner));
+}
+
+}  // namespace
+
+std::unique_ptr<TrainedPolicy> load_trained_policy(const fs::path& run_dir) {
+  const RunFile run = read_run_yaml(run_dir / "run.yaml");
+  return load_policy(run_dir, run, TrainingEnv(run.env), true);
+}
+
+std::unique_ptr<TrainedPolicy> load_trained_policy(const fs::path& run_dir, const TrainingEnv& env) {
+  const RunFile run = read_run_yaml(run_dir / "run.yaml");
+  const bool own = env.market ? fs::absolute(env.name).string() == run.env : env.name == run.env;
+  return load_policy(run_dir, run, env, own);
 }
 
 std::vector<double> evaluate_policy(TrainedPolicy& policy, int episodes, std::uint64_t seed) {

@@ -17,19 +17,33 @@
 
 #include "agents/rl/agent_config.hpp"
 #include "env/env.hpp"
+#include "env/market/market_spec.hpp"
 #include "env/policy.hpp"
 
 namespace expanse::agents {
 
-// "cartpole-v1", "pendulum-v1", "acrobot-v1", "mountaincar-continuous-v0" (or Gymnasium's ids),
-// or a scenario file (*.yaml / *.yml); for scenarios `view` picks the action view.
-std::unique_ptr<Env> make_training_env(const std::string& env, const std::string& view);
-// Whether `env` names a scenario file (*.yaml / *.yml) rather than a classic env id.
-bool is_scenario_path(const std::string& env);
+// What an agent trains or acts on: a classic env by its id, or a market scenario loaded and
+// validated once, whose file's path the run records.
+struct TrainingEnv {
+  TrainingEnv() = default;
+  // "cartpole-v1", "pendulum-v1", "acrobot-v1", "mountaincar-continuous-v0" (or Gymnasium's ids),
+  // or a scenario file (*.yaml / *.yml), loaded here (a UserError locates what is wrong with it).
+  // Implicit: a name stands for the env it names.
+  TrainingEnv(const std::string& id_or_path);
+  TrainingEnv(const char* id_or_path) : TrainingEnv(std::string(id_or_path)) {}
+  // A scenario its caller has loaded already from `path`.
+  TrainingEnv(std::string path, std::shared_ptr<const MarketSpec> spec)
+      : name(std::move(path)), market(std::move(spec)) {}
+
+  std::string name;                          // the id, or the scenario file's path
+  std::shared_ptr<const MarketSpec> market;  // null for a classic env
+};
+// A new env of `env`; for scenarios `view` picks the action view.
+std::unique_ptr<Env> make_training_env(const TrainingEnv& env, const std::string& view);
 
 struct TrainRequest {
   AgentConfig config;
-  std::string env;  // as make_training_env
+  TrainingEnv env;
   std::int64_t steps = 0;
   std::uint64_t seed = 1;
   std::filesystem::path out;
@@ -70,10 +84,12 @@ class TrainedPolicy : public Policy {
  public:
   virtual const Env& env() const = 0;  // a prototype of the env it acts on
 };
-// The policy of a run directory; with `env`, acting on that env (a scenario with the same
-// observation blocks and products, e.g. trained on asia-pacific, evaluated on world) instead of the
-// one it was trained on.
-std::unique_ptr<TrainedPolicy> load_trained_policy(const std::filesystem::path& run_dir, const std::string& env = "");
+// The policy of a run directory, on the env it was trained on.
+std::unique_ptr<TrainedPolicy> load_trained_policy(const std::filesystem::path& run_dir);
+// The same acting on `env`: its own scenario (the same file: the whole training state is loaded),
+// or another with the same observation blocks and products (the networks alone; e.g. trained on
+// asia-pacific, evaluated on world).
+std::unique_ptr<TrainedPolicy> load_trained_policy(const std::filesystem::path& run_dir, const TrainingEnv& env);
 
 // Episode returns of `policy` on episodes seeded derive_seed(seed, n), n = 0…episodes−1.
 std::vector<double> evaluate_policy(TrainedPolicy& policy, int episodes, std::uint64_t seed);

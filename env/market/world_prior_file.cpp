@@ -28,6 +28,72 @@ void write_lognormal(std::ostringstream& out, const char* key, const LogNormalPr
 
 }  // namespace
 
+namespace {
+
+// The file's head: its format and version, and the keys `expanse fit` writes for the reader.
+void read_head(MapReader& in, Diagnostics& diagnostics) {
+  std::string format;
+  int version = 0;
+  in.text("format", format, Need::kRequired);
+  if (!format.empty() && format != "expanse-priors")
+    diagnostics.add(in.child("format").Mark(), "format", "expected \"expanse-priors\", got \"" + format + "\"");
+  in.integer("version", version, 0, 1000000, Need::kRequired);
+  if (version != 0 && version != kPriorsFormatVersion)
+    diagnostics.add(
+        in.child("version").Mark(), "version",
+        "this build reads version " + std::to_string(kPriorsFormatVersion) + ", got " + std::to_string(version));
+  std::string scenario;
+  in.text("scenario", scenario);
+  in.child("source");
+  in.child("history");
+  in.child("metrics");
+  in.child("segments");
+}
+
+// A list under `key` with one entry per id of `ids` (the scenario's regions or partners, by index):
+// read_item(item, index) reads each; unknown, duplicate and missing ids are reported.
+template <typename ReadItem>
+void read_id_list(MapReader& in, const char* key, const std::vector<std::string>& ids, Diagnostics& diagnostics,
+                  ReadItem read_item) {
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < ids.size(); ++i) index[ids[i]] = i;
+  const std::set<std::string> known(ids.begin(), ids.end());
+  const YAML::Node list = in.child(key);
+  if (!list.IsDefined() || list.IsNull()) {
+    if (!index.empty()) diagnostics.add(in.mark(), key, "required key is missing");
+    return;
+  }
+  if (!list.IsSequence()) {
+    diagnostics.add(list.Mark(), key, "expected a list, got " + describe_node(list));
+    return;
+  }
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string item_path = std::string(key) + "[" + std::to_string(i) + "]";
+    MapReader item(list[i], item_path, diagnostics);
+    std::string id;
+    item.text("id", id, Need::kRequired);
+    if (id.empty()) continue;
+    const auto it = index.find(id);
+    if (it == index.end()) {
+      std::string message = "\"" + id + "\" is not in the scenario";
+      const std::string hint = closest_match(id, known);
+      if (!hint.empty()) message += " (did you mean \"" + hint + "\"?)";
+      diagnostics.add(item.child("id").Mark(), item_path + ".id", message);
+      continue;
+    }
+    if (!seen.insert(id).second) {
+      diagnostics.add(item.child("id").Mark(), item_path + ".id", "duplicate id \"" + id + "\"");
+      continue;
+    }
+    read_item(item, it->second);
+  }
+  for (const auto& id : known)
+    if (!seen.count(id)) diagnostics.add(list.Mark(), key, "no entry for \"" + id + "\" of the scenario");
+}
+
+}  // namespace
+
 WorldPrior read_world_prior_file(const std::string& path, const MarketSpec& spec) {
   const YAML::Node root = parse_yaml_document(read_text_file(path), path);
   Diagnostics diagnostics(path);
@@ -35,66 +101,11 @@ WorldPrior read_world_prior_file(const std::string& path, const MarketSpec& spec
   prior.source = path;
   {
     MapReader in(root, "", diagnostics);
-    std::string format;
-    int version = 0;
-    in.text("format", format, Need::kRequired);
-    if (!format.empty() && format != "expanse-priors")
-      diagnostics.add(in.child("format").Mark(), "format", "expected \"expanse-priors\", got \"" + format + "\"");
-    in.integer("version", version, 0, 1000000, Need::kRequired);
-    if (version != 0 && version != kPriorsFormatVersion)
-      diagnostics.add(
-          in.child("version").Mark(), "version",
-          "this build reads version " + std::to_string(kPriorsFormatVersion) + ", got " + std::to_string(version));
-    std::string scenario;
-    in.text("scenario", scenario);
-    in.child("source");
-    in.child("history");
-    in.child("metrics");
-    in.child("segments");
-
-    std::map<std::string, std::size_t> region_index, partner_index;
-    for (std::size_t r = 0; r < spec.region_count(); ++r) region_index[spec.scenario().regions[r].country.id] = r;
-    for (std::size_t j = 0; j < spec.partner_count(); ++j) partner_index[spec.scenario().partners[j].id] = j;
-    std::set<std::string> region_ids, partner_ids;
-    for (const auto& [id, _] : region_index) region_ids.insert(id);
-    for (const auto& [id, _] : partner_index) partner_ids.insert(id);
-
-    auto read_list = [&](const char* key, const std::map<std::string, std::size_t>& index,
-                         const std::set<std::string>& ids, auto read_item) {
-      const YAML::Node list = in.child(key);
-      if (!list.IsDefined() || list.IsNull()) {
-        if (!index.empty()) diagnostics.add(in.mark(), key, "required key is missing");
-        return;
-      }
-      if (!list.IsSequence()) {
-        diagnostics.add(list.Mark(), key, "expected a list, got " + describe_node(list));
-        return;
-      }
-      std::set<std::string> seen;
-      for (std::size_t i = 0; i < list.size(); ++i) {
-        const std::string item_path = std::string(key) + "[" + std::to_string(i) + "]";
-        MapReader item(list[i], item_path, diagnostics);
-        std::string id;
-        item.text("id", id, Need::kRequired);
-        if (id.empty()) continue;
-        const auto it = index.find(id);
-        if (it == index.end()) {
-          std::string message = "\"" + id + "\" is not in the scenario";
-          const std::string hint = closest_match(id, ids);
-          if (!hint.empty()) message += " (did you mean \"" + hint + "\"?)";
-          diagnostics.add(item.child("id").Mark(), item_path + ".id", message);
-          continue;
-        }
-        if (!seen.insert(id).second) {
-          diagnostics.add(item.child("id").Mark(), item_path + ".id", "duplicate id \"" + id + "\"");
-          continue;
-        }
-        read_item(item, it->second);
-      }
-      for (const auto& id : ids)
-        if (!seen.count(id)) diagnostics.add(list.Mark(), key, "no entry for \"" + id + "\" of the scenario");
-    };
-    read_list("regions", region_index, region_ids, [&](MapReader& item, std::size_t r) {
+    read_head(in, diagnostics);
+    std::vector<std::string> region_ids, partner_ids;
+    for (const auto& r : spec.scenario().regions) region_ids.push_back(r.country.id);
+    for (const auto& p : spec.scenario().partners) partner_ids.push_back(p.id);
+    read_id_list(in, "regions", region_ids, diagnostics, [&](MapReader& item, std::size_t r) {
       RegionPrior& rp = prior.regions[r];
       int segment = 0;
       item.integer("segment", segment, 0, 1000000);
@@ -105,7 +116,7 @@ WorldPrior read_world_prior_file(const std::string& path, const MarketSpec& spec
       item.number("value_estimate", rp.value_estimate, -1e6, 1e6, Need::kRequired);
       item.number("value_uncertainty", rp.value_uncertainty, 0, 1e6, Need::kRequired);
     });
-    read_list("partners", partner_index, partner_ids, [&](MapReader& item, std::size_t j) {
+    read_id_list(in, "partners", partner_ids, diagnostics, [&](MapReader& item, std::size_t j) {
       PartnerPrior& pp = prior.partners[j];
       item.numbers("effectiveness", pp.effectiveness_mean, 0, 1, spec.product_count(), Need::kRequired);
       item.number("effectiveness_sd", pp.effectiveness_sd, 0, 1, Need::kRequired);
