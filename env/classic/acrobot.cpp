@@ -40,24 +40,16 @@ double wrap(double x, double lo, double hi) {
 }
 }  // namespace
 
-Acrobot::Acrobot() {
+Acrobot::Acrobot() : ClassicEnv(Box{}, Discrete{3}) {
   const float v1 = static_cast<float>(kMaxVel1), v2 = static_cast<float>(kMaxVel2);
   observation_space_ = Box{{-1.f, -1.f, -1.f, -1.f, -v1, -v2}, {1.f, 1.f, 1.f, 1.f, v1, v2}};
 }
 
-void Acrobot::reset(std::uint64_t seed, std::span<float> observation) {
-  rng_.reseed(seed);
+void Acrobot::start() {
   for (double& v : state_) v = static_cast<float>(rng_.uniform(-0.1, 0.1));  // Gymnasium casts to float32
-  elapsed_ = 0;
-  write_observation(observation);
 }
 
-void Acrobot::set_state(const State& state, int elapsed_steps) {
-  state_ = state;
-  elapsed_ = elapsed_steps;
-}
-
-StepResult Acrobot::step(const Action& action, std::span<float> observation) {
+StepResult Acrobot::advance(const Action& action) {
   StepResult result;
   const std::int32_t a = action.indices.empty() ? -1 : action.indices[0];
   if (a < 0 || a > 2) result.invalid_action = true;
@@ -80,8 +72,6 @@ StepResult Acrobot::step(const Action& action, std::span<float> observation) {
 
   result.terminated = -std::cos(ns[0]) - std::cos(ns[1] + ns[0]) > 1.0;
   result.reward = result.terminated ? 0.0 : -1.0;
-  result.truncated = ++elapsed_ >= kMaxSteps;
-  write_observation(observation);
   return result;
 }
 

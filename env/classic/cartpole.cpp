@@ -17,18 +17,15 @@ const double kThetaThreshold = 12 * 2 * M_PI / 360;
 constexpr double kXThreshold = 2.4;
 }  // namespace
 
-CartPole::CartPole() {
+CartPole::CartPole() : ClassicEnv(Box{}, Discrete{2}) {
   const float inf = std::numeric_limits<float>::max();
   const float x = static_cast<float>(kXThreshold * 2), th = static_cast<float>(kThetaThreshold * 2);
   observation_space_ = Box{{-x, -inf, -th, -inf}, {x, inf, th, inf}};
 }
 
-void CartPole::reset(std::uint64_t seed, std::span<float> observation) {
-  rng_.reseed(seed);
+void CartPole::start() {
   for (double& v : state_) v = rng_.uniform(-0.05, 0.05);
-  elapsed_ = 0;
   terminated_before_ = false;
-  write_observation(observation);
 }
 
 void CartPole::set_state(const State& state, int elapsed_steps) {
@@ -37,7 +34,7 @@ void CartPole::set_state(const State& state, int elapsed_steps) {
   terminated_before_ = false;
 }
 
-StepResult CartPole::step(const Action& action, std::span<float> observation) {
+StepResult CartPole::advance(const Action& action) {
   StepResult result;
   const std::int32_t a = action.indices.empty() ? -1 : action.indices[0];
   if (a != 0 && a != 1) result.invalid_action = true;  // Gymnasium asserts; we push left
@@ -59,8 +56,6 @@ StepResult CartPole::step(const Action& action, std::span<float> observation) {
   // Gymnasium pays 1 for every step, the terminating one included (and 0 past it).
   result.reward = (terminated_before_) ? 0.0 : 1.0;
   terminated_before_ = terminated_before_ || result.terminated;
-  result.truncated = ++elapsed_ >= kMaxSteps;  // TimeLimit: may coincide with terminated
-  write_observation(observation);
   return result;
 }
 

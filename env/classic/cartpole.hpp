@@ -1,40 +1,26 @@
 #pragma once
 // CartPole-v1 with Gymnasium 1.x's exact dynamics (Euler integration, 500-step limit).
-#include <array>
-
-#include "common/rng.hpp"
-#include "env/env.hpp"
+#include "env/classic/classic_env.hpp"
 
 namespace expanse {
 
-class CartPole final : public Env {
+class CartPole final : public ClassicEnv<CartPole, 4> {  // state: x, x_dot, theta, theta_dot
  public:
-  using State = std::array<double, 4>;  // x, x_dot, theta, theta_dot
   static constexpr int kMaxSteps = 500;
 
   CartPole();
   std::string name() const override { return "CartPole-v1"; }
-  const Box& observation_space() const override { return observation_space_; }
-  const Space& action_space() const override { return action_space_; }
-  void reset(std::uint64_t seed, std::span<float> observation) override;
-  StepResult step(const Action& action, std::span<float> observation) override;
-  std::unique_ptr<Env> clone() const override { return std::make_unique<CartPole>(*this); }
-  using Env::reset;
-  using Env::step;
 
-  // For replaying reference trajectories.
+  // For replaying reference trajectories; also forgets an earlier termination.
   void set_state(const State& state, int elapsed_steps = 0);
-  const State& state() const { return state_; }
 
  private:
+  friend ClassicEnv;
+  void start();                              // draws the initial state from rng_
+  StepResult advance(const Action& action);  // the dynamics of one step
   void write_observation(std::span<float> observation) const;
 
-  Box observation_space_;
-  Space action_space_ = Discrete{2};
-  State state_{};
-  int elapsed_ = 0;
   bool terminated_before_ = false;
-  Rng rng_;
 };
 
 }  // namespace expanse

@@ -17,25 +17,13 @@ float f32(double x) {
 }  // Gymnasium stores the state as float32
 }  // namespace
 
-void MountainCarContinuous::reset(std::uint64_t seed, std::span<float> observation) {
-  rng_.reseed(seed);
+void MountainCarContinuous::start() {
   state_ = {rng_.uniform(-0.6, -0.4), 0.0};
-  elapsed_ = 0;
-  write_observation(observation);
 }
 
-void MountainCarContinuous::set_state(const State& state, int elapsed_steps) {
-  state_ = state;
-  elapsed_ = elapsed_steps;
-}
-
-StepResult MountainCarContinuous::step(const Action& action, std::span<float> observation) {
+StepResult MountainCarContinuous::advance(const Action& action) {
   StepResult result;
-  float a = 0.f;
-  if (action.values.size() == 1 && !std::isnan(action.values[0]))
-    a = action.values[0];
-  else
-    result.invalid_action = true;
+  const float a = single_value(action, result);
 
   double position = state_[0], velocity = state_[1];
   const double force = std::min(std::max(static_cast<double>(a), -1.0), 1.0);
@@ -51,8 +39,6 @@ StepResult MountainCarContinuous::step(const Action& action, std::span<float> ob
   result.terminated = position >= kGoalPosition && velocity >= kGoalVelocity;
   result.reward = (result.terminated ? 100.0 : 0.0) - std::pow(static_cast<double>(a), 2) * 0.1;
   state_ = {f32(position), f32(velocity)};
-  result.truncated = ++elapsed_ >= kMaxSteps;
-  write_observation(observation);
   return result;
 }
 

@@ -26,28 +26,15 @@ double angle_normalize(double x) {
 }
 }  // namespace
 
-Pendulum::Pendulum() = default;
+Pendulum::Pendulum() : ClassicEnv(Box{{-1.f, -1.f, -8.f}, {1.f, 1.f, 8.f}}, Box{{-2.f}, {2.f}}) {}
 
-void Pendulum::reset(std::uint64_t seed, std::span<float> observation) {
-  rng_.reseed(seed);
+void Pendulum::start() {
   state_ = {rng_.uniform(-M_PI, M_PI), rng_.uniform(-1.0, 1.0)};
-  elapsed_ = 0;
-  write_observation(observation);
 }
 
-void Pendulum::set_state(const State& state, int elapsed_steps) {
-  state_ = state;
-  elapsed_ = elapsed_steps;
-}
-
-StepResult Pendulum::step(const Action& action, std::span<float> observation) {
+StepResult Pendulum::advance(const Action& action) {
   StepResult result;
-  float u = 0.f;
-  if (action.values.size() == 1 && !std::isnan(action.values[0]))
-    u = action.values[0];
-  else
-    result.invalid_action = true;
-  u = std::clamp(u, -kMaxTorque, kMaxTorque);
+  const float u = std::clamp(single_value(action, result), -kMaxTorque, kMaxTorque);
 
   const auto [th, thdot] = state_;
   const double torque = u;
@@ -58,8 +45,6 @@ StepResult Pendulum::step(const Action& action, std::span<float> observation) {
   state_ = {newth, newthdot};
 
   result.reward = -costs;
-  result.truncated = ++elapsed_ >= kMaxSteps;
-  write_observation(observation);
   return result;
 }
 

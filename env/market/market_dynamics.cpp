@@ -48,6 +48,41 @@ T splat(double x) {
     return T{x, x, x, x};
 }
 
+// What a region hears from its neighbours, per product: the sum over its set neighbour slots, in
+// slot order, of the slot's weight times that neighbour's row of `heard_base` (K per region). A
+// run-time count of products (kProducts = 0) sums in memory; a fixed one in registers: wide
+// vectors, then a pair (with four lanes and 2 or 3 left over), then an odd product.
+template <std::size_t kProducts>
+[[gnu::always_inline]] inline void neighbour_influence(std::uint64_t slots, const std::int32_t* near,
+                                                       const double* delta, const double* heard_base, std::size_t K,
+                                                       double* __restrict influence) {
+  constexpr std::size_t kWides = kProducts / kWideLanes;
+  constexpr std::size_t kPairAt = kWides * kWideLanes;
+  constexpr bool kTailPair = kProducts - kPairAt >= 2;
+  WideDoubles wide_sums[kWides > 0 ? kWides : 1] = {};
+  DoublePair pair_sum = {};
+  double odd_sum = 0;
+  if constexpr (kProducts == 0) std::fill_n(influence, K, 0.0);
+  for (; slots != 0; slots &= slots - 1) {
+    const auto n = static_cast<std::size_t>(std::countr_zero(slots));
+    const double weight = delta[n];
+    const double* __restrict row = heard_base + static_cast<std::size_t>(near[n]) * K;
+    if constexpr (kProducts > 0) {
+      for (std::size_t j = 0; j < kWides; ++j)
+        wide_sums[j] += splat<WideDoubles>(weight) * load<WideDoubles>(row + kWideLanes * j);
+      if constexpr (kTailPair) pair_sum += splat<DoublePair>(weight) * load<DoublePair>(row + kPairAt);
+      if constexpr (kProducts % 2 == 1) odd_sum += weight * row[kProducts - 1];
+    } else {
+      for (std::size_t k = 0; k < K; ++k) influence[k] += weight * row[k];
+    }
+  }
+  if constexpr (kProducts > 0) {
+    for (std::size_t j = 0; j < kWides; ++j) store(influence + kWideLanes * j, wide_sums[j]);
+    if constexpr (kTailPair) store(influence + kPairAt, pair_sum);
+    if constexpr (kProducts % 2 == 1) influence[kProducts - 1] = odd_sum;
+  }
+}
+
 }  // namespace
 
 // ---- 2. Exogenous processes ---------------------------------------------------------------------
@@ -199,37 +234,10 @@ void MarketEnv::diffuse() {
     const double growth = growth_at(r, t_ + 1);
     // Influence of neighbouring markets, from their penetration at the start of the quarter: the
     // present neighbours only (see heard_slots_), or every one when the penetration is assumed.
-    const std::int32_t* near = spec_->neighbour_index(r);
-    const double* delta = spec_->neighbour_weight(r);
     double fixed_row[kProducts > 0 ? kProducts : 1];
     double* __restrict influence = kProducts > 0 ? fixed_row : influence_.data();
-    // A run-time count of products sums in memory; a fixed one in registers: wide vectors, then a
-    // pair (with four lanes and 2 or 3 left over), then an odd product.
-    constexpr std::size_t kWides = kProducts / kWideLanes;
-    constexpr std::size_t kPairAt = kWides * kWideLanes;
-    constexpr bool kTailPair = kProducts - kPairAt >= 2;
-    WideDoubles wide_sums[kWides > 0 ? kWides : 1] = {};
-    DoublePair pair_sum = {};
-    double odd_sum = 0;
-    if constexpr (kProducts == 0) std::fill_n(influence, K, 0.0);
-    for (std::uint64_t slots = assumed ? all_slots : heard_slots_[r]; slots != 0; slots &= slots - 1) {
-      const auto n = static_cast<std::size_t>(std::countr_zero(slots));
-      const double weight = delta[n];
-      const double* __restrict row = heard_base + static_cast<std::size_t>(near[n]) * K;
-      if constexpr (kProducts > 0) {
-        for (std::size_t j = 0; j < kWides; ++j)
-          wide_sums[j] += splat<WideDoubles>(weight) * load<WideDoubles>(row + kWideLanes * j);
-        if constexpr (kTailPair) pair_sum += splat<DoublePair>(weight) * load<DoublePair>(row + kPairAt);
-        if constexpr (kProducts % 2 == 1) odd_sum += weight * row[kProducts - 1];
-      } else {
-        for (std::size_t k = 0; k < K; ++k) influence[k] += weight * row[k];
-      }
-    }
-    if constexpr (kProducts > 0) {
-      for (std::size_t j = 0; j < kWides; ++j) store(influence + kWideLanes * j, wide_sums[j]);
-      if constexpr (kTailPair) store(influence + kPairAt, pair_sum);
-      if constexpr (kProducts % 2 == 1) influence[kProducts - 1] = odd_sum;
-    }
+    neighbour_influence<kProducts>(assumed ? all_slots : heard_slots_[r], spec_->neighbour_index(r),
+                                   spec_->neighbour_weight(r), heard_base, K, influence);
     // Share, effective market and new adopters of product k (and the next ones, when T is a vector).
     auto diffuse_product = [&]<typename T>(std::size_t k) {
       const T zero = splat<T>(0.0);
