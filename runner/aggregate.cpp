@@ -8,10 +8,12 @@
 #include <set>
 #include <sstream>
 
+#include "agents/rl/metrics_log.hpp"
 #include "common/atomic_file.hpp"
 #include "common/text_file.hpp"
 #include "common/user_error.hpp"
 #include "env/market/kpi.hpp"
+#include "runner/evaluation_file.hpp"
 #include "runner/experiment.hpp"
 #include "runner/job.hpp"
 #include "runner/job_inputs.hpp"
@@ -22,57 +24,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::string> split(const std::string& line, char sep = ',') {
-  std::vector<std::string> cells;
-  std::stringstream in(line);
-  std::string cell;
-  while (std::getline(in, cell, sep)) cells.push_back(cell);
-  if (!line.empty() && line.back() == sep) cells.emplace_back();
-  return cells;
-}
-
-// Columns of evaluation.csv.
-enum Column { kEpisode, kSeed, kReturn, kNpv, kRevenue, kProfit, kLowestCash, kPayback, kBankrupt, kPilots, kPartners,
-              kSubsidiaries, kShare, kInvalid, kColumns };
-
-std::vector<std::vector<double>> read_evaluation(const fs::path& file) {
-  std::ifstream in(file);
-  std::string line;
-  std::getline(in, line);
-  if (line != kEvaluationHeader) throw UserError(Diagnostic{file.string(), 1, 1, "", "not an evaluation file of this version"});
-  std::vector<std::vector<double>> rows;
-  int number = 1;
-  while (std::getline(in, line)) {
-    ++number;
-    const auto cells = split(line);
-    if (cells.size() != kColumns) throw UserError(Diagnostic{file.string(), number, 1, "", "expected " + std::to_string(kColumns) + " columns"});
-    std::vector<double> row;
-    for (const auto& c : cells) row.push_back(std::strtod(c.c_str(), nullptr));
-    rows.push_back(std::move(row));
-  }
-  if (rows.empty()) throw UserError(Diagnostic{file.string(), 0, 0, "", "no evaluation episodes"});
-  return rows;
-}
-
-// (global_step, episodic_return) of a training run's metrics.csv.
-std::vector<std::pair<double, double>> read_episodes(const fs::path& metrics) {
-  std::vector<std::pair<double, double>> out;
-  std::ifstream in(metrics);
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    const auto cells = split(line);
-    if (cells.size() >= 2 && !cells[1].empty()) out.emplace_back(std::strtod(cells[0].c_str(), nullptr), std::strtod(cells[1].c_str(), nullptr));
-  }
-  return out;
-}
-
 std::vector<CurvePoint> learning_curve(const std::vector<const Run*>& runs) {
   constexpr int kBins = 40;
   std::vector<std::vector<std::pair<double, double>>> per_run;
   double last_step = 0;
   for (const Run* r : runs) {
-    per_run.push_back(read_episodes(r->dir / "train" / "metrics.csv"));
+    per_run.push_back(agents::read_metrics_episodes(r->dir / "train" / "metrics.csv"));
     if (!per_run.back().empty()) last_step = std::max(last_step, per_run.back().back().first);
   }
   std::vector<CurvePoint> curve;
@@ -169,12 +126,12 @@ std::vector<ScenarioResult> aggregate(const std::vector<Run>& runs, const Aggreg
         if (r.scenario == scenario && r.policy == policy) mine.push_back(&r);
       p.kind = mine.front()->kind;
       std::vector<double> returns, payback;
-      std::vector<double> column_sum(kColumns, 0.0);
+      std::vector<double> column_sum(kEvaluationColumns, 0.0);
       double episodes = 0, paid_back = 0;
       for (const Run* r : mine) {
         p.scores.push_back(r->score);
         for (const auto& row : r->episodes) {
-          for (int c = 0; c < kColumns; ++c) column_sum[static_cast<std::size_t>(c)] += row[static_cast<std::size_t>(c)];
+          for (std::size_t c = 0; c < kEvaluationColumns; ++c) column_sum[c] += row[c];
           returns.push_back(row[kReturn]);
           if (row[kPayback] >= 0) payback.push_back(row[kPayback]), ++paid_back;
           ++episodes;
@@ -186,7 +143,7 @@ std::vector<ScenarioResult> aggregate(const std::vector<Run>& runs, const Aggreg
       p.mean = bootstrap_estimate(task, mean_of, options.bootstrap, options.confidence, rng);
       p.median = bootstrap_estimate(task, median_of, options.bootstrap, options.confidence, rng);
       p.iqm = bootstrap_estimate(task, interquartile_mean, options.bootstrap, options.confidence, rng);
-      auto avg = [&](Column c) { return column_sum[c] / episodes; };
+      auto avg = [&](EvaluationColumn c) { return column_sum[c] / episodes; };
       p.kpis = {{"return_mean", avg(kReturn)},
                 {"npv", avg(kNpv)},
                 {"revenue", avg(kRevenue)},

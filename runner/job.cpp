@@ -16,13 +16,10 @@
 #include "env/market/kpi.hpp"
 #include "env/market/market_episodes.hpp"
 #include "env/market/scenario_loader.hpp"
+#include "runner/evaluation_file.hpp"
 
 namespace expanse::runner {
 namespace fs = std::filesystem;
-
-const char* const kEvaluationHeader =
-    "episode,episode_seed,return,npv,revenue,profit,lowest_cash,payback_quarter,bankrupt,pilots,partners,"
-    "subsidiaries,market_share,invalid_action_rate";
 
 namespace {
 
@@ -43,8 +40,7 @@ void evaluate(MarketEnv& env, Policy& policy, const Experiment& experiment, std:
               const fs::path& dir) {
   const MarketSpec& spec = env.spec();
   std::ostringstream csv, timeline;
-  csv.precision(10);
-  csv << kEvaluationHeader << "\n";
+  csv << evaluation_header() << "\n";
   timeline << "quarter,region,mode\n";
   std::vector<Mode> modes(spec.region_count(), Mode::kNone);
   // The timeline shows the first evaluation episode: each change of a region's mode, then its end.
@@ -59,15 +55,8 @@ void evaluate(MarketEnv& env, Policy& policy, const Experiment& experiment, std:
   };
   const std::vector<EpisodeKpis> kpis =
       run_market_episodes(env, policy, experiment.eval_episodes, {experiment.eval_seed, job_seed}, record_modes);
-  for (std::size_t n = 0; n < kpis.size(); ++n) {
-    const EpisodeKpis& k = kpis[n];
-    csv << n << ',' << derive_seed(experiment.eval_seed, n) << ',' << k.discounted_return << ',' << k.npv << ','
-        << k.revenue << ',' << k.profit << ',' << k.lowest_cash << ',' << k.payback_quarter << ',' << k.bankrupt << ','
-        << k.regions_by_mode[static_cast<std::size_t>(Mode::kPilot)] << ','
-        << k.regions_by_mode[static_cast<std::size_t>(Mode::kPartner)] << ','
-        << k.regions_by_mode[static_cast<std::size_t>(Mode::kSubsidiary)] << ',' << k.market_share << ','
-        << k.invalid_action_rate << '\n';
-  }
+  for (std::size_t n = 0; n < kpis.size(); ++n)
+    csv << evaluation_row(n, derive_seed(experiment.eval_seed, n), kpis[n]) << '\n';
   write_file_atomically((dir / "timeline.csv").string(), timeline.str());
   write_file_atomically((dir / "evaluation.csv").string(), csv.str());  // last: marks the job done
 }

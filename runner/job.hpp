@@ -31,7 +31,4 @@ std::filesystem::path scenario_file(const std::filesystem::path& results, const 
 bool run_job(const std::filesystem::path& results, const Experiment& experiment, const Job& job,
              const volatile std::sig_atomic_t* stop_requested = nullptr);
 
-// evaluation.csv's columns, one row per evaluation episode.
-extern const char* const kEvaluationHeader;
-
 }  // namespace expanse::runner

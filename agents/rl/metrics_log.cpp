@@ -41,4 +41,22 @@ std::int64_t MetricsLog::flush() {
   return static_cast<std::int64_t>(std::filesystem::file_size(path_));
 }
 
+std::vector<std::pair<double, double>> read_metrics_episodes(const std::filesystem::path& path) {
+  std::vector<std::pair<double, double>> out;
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);  // the header the constructor writes
+  while (std::getline(in, line)) {
+    // global_step, then charts/episodic_return, empty on rows of losses.
+    const std::size_t first = line.find(',');
+    if (first == std::string::npos) continue;
+    const std::size_t second = line.find(',', first + 1);
+    const std::string value =
+        line.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+    if (value.empty()) continue;
+    out.emplace_back(std::strtod(line.substr(0, first).c_str(), nullptr), std::strtod(value.c_str(), nullptr));
+  }
+  return out;
+}
+
 }  // namespace expanse::agents

@@ -4,8 +4,10 @@
 // where the row has no such value. Appended during the run and flushed at every checkpoint, whose
 // byte offset lets a resumed run cut away what was logged after it.
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace expanse::agents {
@@ -29,5 +31,9 @@ class MetricsLog {
   std::vector<std::string> loss_names_;
   std::ofstream out_;
 };
+
+// The finished training episodes of a metrics.csv, (global_step, episodic_return) in file order:
+// what the experiment report's learning curves read.
+std::vector<std::pair<double, double>> read_metrics_episodes(const std::filesystem::path& path);
 
 }  // namespace expanse::agents
