@@ -107,7 +107,9 @@ void MarketEnv::exogenous_processes() {
     const int duration = spec_->model().shock_duration;
     if (!in_shock_[r]) last_.events |= kEventShock;
     in_shock_[r] = !in_shock_[r] && duration > 0;
-    shock_event_[r] = in_shock_[r] ? t + duration : t + 1 + std::min(rng.waiting_time(shock_log_keep_[r]), horizon_);
+    shock_event_[r] = in_shock_[r]
+                          ? t + duration
+                          : t + 1 + std::min(rng.waiting_time(spec_->shock_log_keep(r)), spec_->scenario().horizon);
     block[block_shock()] = in_shock_[r] ? 1.f : 0.f;
   }
   rng_ = rng;
@@ -229,8 +231,7 @@ void MarketEnv::diffuse() {
     const std::int32_t partner = partner_[r];
     const double* product_attraction =
         partner >= 0 ? partner_product_attraction_.data() + partner * K : spec_->product_attractions();
-    const double* reach =
-        partner >= 0 ? partner_reach_.data() + partner * K : mode_reach_.data() + static_cast<std::size_t>(mode) * K;
+    const double* reach = partner >= 0 ? partner_reach_.data() + partner * K : spec_->mode_reach(mode);
     const double growth = growth_at(r, t_ + 1);
     // Influence of neighbouring markets, from their penetration at the start of the quarter: the
     // present neighbours only (see heard_slots_), or every one when the penetration is assumed.
@@ -285,7 +286,7 @@ void MarketEnv::settle_money() {
         gross += adopters_[r * K + k] * products[k].price;
         serve += adopters_[r * K + k] * products[k].unit_cost;
       }
-      const double kept = revenue_kept_[static_cast<std::size_t>(partner_[r] + 1)];
+      const double kept = spec_->revenue_kept(partner_[r]);
       region_revenue_[r] = gross * portable_exp(fx_log_[r]) * kept;
       revenue += region_revenue_[r];
       serving += serve;
@@ -312,7 +313,7 @@ void MarketEnv::learn() {
   // without presence the rate is 0 and knowledge stays as it is.
   for (std::size_t i = 0; i < researched_count_; ++i) {
     const std::size_t r = researched_list_[i];
-    knowledge_[r] += learning_rate_[kModeCount] * (1 - knowledge_[r]);
+    knowledge_[r] += spec_->learning_rate(kModeCount) * (1 - knowledge_[r]);
     researched_[r] = 0;
     region_block(r)[kBlockKnowledge] = static_cast<float>(knowledge_[r]);
     refresh_mask_row(r);
@@ -324,7 +325,7 @@ void MarketEnv::learn() {
   Rng rng = rng_;  // a local copy the compiler can keep in registers through the loop
   for (std::size_t i = 0; i < present_count_; ++i) {
     const std::size_t r = present_[i];
-    knowledge_[r] += learning_rate_[static_cast<std::size_t>(mode_[r])] * (1 - knowledge_[r]);
+    knowledge_[r] += spec_->learning_rate(static_cast<std::size_t>(mode_[r])) * (1 - knowledge_[r]);
     region_block(r)[kBlockKnowledge] = static_cast<float>(knowledge_[r]);
     const double sigma = m.observation_noise * (1 - knowledge_[r]);
     survey_error_[r] = sigma > 0 ? portable_exp(sigma * ziggurat_normal(rng) - 0.5 * sigma * sigma) : 1.0;

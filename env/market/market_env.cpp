@@ -72,17 +72,6 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketSpec> spec, ActionView view, Wo
   failure_quarter_.resize(P_);
   for (auto* v : {&base_potential_, &adopters_, &effective_market_, &share_, &penetration_, &next_penetration_})
     v->resize(R_ * K_);
-  horizon_ = spec_->scenario().horizon;
-  shock_log_keep_.resize(R_);
-  for (std::size_t r = 0; r < R_; ++r) shock_log_keep_[r] = portable_log(1 - spec_->region(r).shock_hazard);
-  revenue_kept_.push_back(1.0);
-  for (const PartnerSpec& partner : spec_->scenario().partners) {
-    failure_log_keep_.push_back(portable_log(1 - partner.failure_rate));
-    revenue_kept_.push_back(1 - partner.fee);
-  }
-  for (std::size_t m = 0; m < kModeCount; ++m) learning_rate_[m] = spec_->mode(static_cast<Mode>(m)).learning;
-  learning_rate_[kModeCount] = spec_->model().research_learning;
-  for (std::size_t m = 0; m < kModeCount; ++m) mode_reach_.insert(mode_reach_.end(), K_, spec_->mode(static_cast<Mode>(m)).reach);
   build_spaces();
   mask_.resize(mask_size(action_space_));
   std::vector<float> observation(observation_space_.low.size());
@@ -106,10 +95,10 @@ void MarketEnv::reset(std::uint64_t seed, std::span<float> observation) {
   std::fill(region_drawn_.begin(), region_drawn_.end(), 0);
   // Shocks and partner failures have constant hazards per quarter: each is drawn as the waiting time
   // to its next occurrence (geometric) rather than as a Bernoulli every quarter.
-  for (std::size_t r = 0; r < R_; ++r) shock_event_[r] = rng.waiting_time(shock_log_keep_[r]);
+  for (std::size_t r = 0; r < R_; ++r) shock_event_[r] = rng.waiting_time(spec_->shock_log_keep(r));
   next_failure_ = std::numeric_limits<std::int32_t>::max();
   for (std::size_t j = 0; j < P_; ++j) {
-    failure_quarter_[j] = rng.waiting_time(failure_log_keep_[j]);
+    failure_quarter_[j] = rng.waiting_time(spec_->failure_log_keep(j));
     next_failure_ = std::min(next_failure_, failure_quarter_[j]);
   }
   rng_ = rng;

@@ -189,13 +189,6 @@ class MarketEnv final : public Env {
   // The values of a region's observation block fixed for the env's life: prior estimates and CAGE
   // distances, clipped to their bounds (written by build_spaces()).
   static constexpr std::size_t kFixedRegionFeatures = 9;
-  // Fixed for the env's life: per region, partner and mode, read in the quarter's loops.
-  int horizon_ = 0;
-  std::vector<double> shock_log_keep_;                  // R: ln(1 − shock hazard)
-  std::vector<double> failure_log_keep_;                // P: ln(1 − failure rate)
-  std::vector<double> mode_reach_;                      // modes × K: each mode's reach, repeated per product
-  std::array<double, kModeCount + 1> learning_rate_{};  // per mode, then research's (docs/model.md, "One quarter")
-  std::vector<double> revenue_kept_;                    // 1 + P: the share of revenue kept, by partner + 1 (0: none)
 
   // The world of this episode: the uniforms drawn at reset (R × kRegionDraws, then P × K), and the
   // values of the regions entered so far (see draw_region()).

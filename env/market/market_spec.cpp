@@ -6,6 +6,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "common/portable_math.hpp"
+
 namespace expanse {
 namespace {
 
@@ -73,6 +75,7 @@ MarketSpec::MarketSpec(Scenario scenario) : scenario_(std::move(scenario)) {
   derive_products_and_growth();
   find_neighbours();
   index_partners_and_events();
+  derive_step_constants();
 }
 
 // Each region's model from its country data: digital readiness, CAGE distance, costs, growth,
@@ -220,6 +223,20 @@ void MarketSpec::index_partners_and_events() {
   }
   std::stable_sort(scripted_changes_.begin(), scripted_changes_.end(),
                    [](const ScriptedChange& a, const ScriptedChange& b) { return a.quarter < b.quarter; });
+}
+
+void MarketSpec::derive_step_constants() {
+  const std::size_t K = scenario_.products.size();
+  for (const RegionModel& rm : regions_) shock_log_keep_.push_back(portable_log(1 - rm.shock_hazard));
+  revenue_kept_.push_back(1.0);
+  for (const PartnerSpec& partner : scenario_.partners) {
+    failure_log_keep_.push_back(portable_log(1 - partner.failure_rate));
+    revenue_kept_.push_back(1 - partner.fee);
+  }
+  for (std::size_t m = 0; m < kModeCount; ++m) learning_rate_[m] = mode(static_cast<Mode>(m)).learning;
+  learning_rate_[kModeCount] = scenario_.model.research_learning;
+  for (std::size_t m = 0; m < kModeCount; ++m)
+    mode_reach_.insert(mode_reach_.end(), K, mode(static_cast<Mode>(m)).reach);
 }
 
 double MarketSpec::pair_distance(std::size_t a, std::size_t b) const {

@@ -73,6 +73,17 @@ class MarketSpec {
   std::size_t partner_region(std::size_t j) const { return partner_region_[j]; }
   const std::vector<std::size_t>& partners_in(std::size_t r) const { return partners_in_[r]; }
   double ln1p_marketing(int level) const { return ln1p_marketing_[static_cast<std::size_t>(level)]; }
+  // What the step reads every quarter, fixed for an env's life (derive_step_constants()):
+  double shock_log_keep(std::size_t r) const { return shock_log_keep_[r]; }      // ln(1 − shock hazard)
+  double failure_log_keep(std::size_t j) const { return failure_log_keep_[j]; }  // ln(1 − failure rate)
+  const double* mode_reach(Mode m) const {
+    return &mode_reach_[static_cast<std::size_t>(m) * scenario_.products.size()];
+  }  // K: the mode's reach per product
+  // Per mode, then research's (index kModeCount) (docs/model.md, "One quarter").
+  double learning_rate(std::size_t mode_or_research) const { return learning_rate_[mode_or_research]; }
+  double revenue_kept(std::int32_t partner) const {
+    return revenue_kept_[static_cast<std::size_t>(partner + 1)];
+  }  // -1: no partner
   // Region r's market growth from the start to quarter t: growth_factor^t, t capped at the horizon
   // (a table of products, so that every env of the scenario shares it).
   double growth_power(std::size_t r, int t) const {
@@ -99,6 +110,7 @@ class MarketSpec {
   void derive_products_and_growth();
   void find_neighbours();
   void index_partners_and_events();
+  void derive_step_constants();
 
   Scenario scenario_;
   std::vector<RegionModel> regions_;
@@ -114,6 +126,10 @@ class MarketSpec {
   std::vector<std::size_t> partner_region_;
   std::vector<std::vector<std::size_t>> partners_in_;
   std::array<double, 4> ln1p_marketing_{};
+  std::vector<double> shock_log_keep_, failure_log_keep_;  // R, P
+  std::vector<double> mode_reach_;                         // modes × K
+  std::array<double, kModeCount + 1> learning_rate_{};
+  std::vector<double> revenue_kept_;  // 1 + P, by partner + 1
   std::size_t growth_stride_ = 0;     // horizon + 1
   std::vector<double> growth_power_;  // R × (horizon + 1)
   std::vector<std::vector<int>> languages_;  // interned base languages per region, home last
