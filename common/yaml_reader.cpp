@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 namespace expanse {
 
@@ -20,8 +21,10 @@ void Diagnostics::add(int line, int column, const std::string& path, const std::
 
 void Diagnostics::throw_if_any() {
   if (list_.empty()) return;
-  std::stable_sort(list_.begin(), list_.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+  // This file's problems first, then each other file's (a scenario an experiment names), by position.
+  std::stable_sort(list_.begin(), list_.end(), [this](const Diagnostic& a, const Diagnostic& b) {
+    return std::make_tuple(a.file != file_, a.file, a.line, a.column) <
+           std::make_tuple(b.file != file_, b.file, b.line, b.column);
   });
   throw UserError(list_);
 }

@@ -17,9 +17,11 @@ class Diagnostics {
   explicit Diagnostics(std::string file) : file_(std::move(file)) {}
   void add(const YAML::Mark& mark, const std::string& path, const std::string& message);
   void add(int line, int column, const std::string& path, const std::string& message);
+  // A problem located in another file (a scenario that an experiment names), kept as it is.
+  void add(Diagnostic diagnostic) { list_.push_back(std::move(diagnostic)); }
   bool empty() const { return list_.empty(); }
   const std::string& file() const { return file_; }
-  // Throws UserError with every problem, sorted by position, if there is any.
+  // Throws UserError with every problem, sorted by file (this one first) and position, if any.
   void throw_if_any();
 
  private:

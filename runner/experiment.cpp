@@ -115,8 +115,7 @@ void read_scenarios(MapReader& map, const std::string& base_dir, Experiment& e, 
     try {
       scenario = std::make_shared<const Scenario>(load_scenario_text(content, file.string()));
     } catch (const UserError& error) {  // every problem of the scenario, located in its own file
-      for (const auto& d : error.diagnostics())
-        diagnostics.add(d.line, d.column, d.key_path, d.file + ": " + d.message);
+      for (const auto& d : error.diagnostics()) diagnostics.add(d);
       continue;
     }
     e.scenarios.push_back({file.stem().string(), content, scenario_fingerprint(content), scenario});
