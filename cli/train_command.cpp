@@ -42,9 +42,9 @@ class TrainCommand final : public Command {
     po::notify(vm);
     for (const char* required : {"algo", "env", "steps", "out"})
       if (!vm.count(required)) throw po::error(std::string("--") + required + " is required");
-    agents::Algorithm algorithm;
+    const std::string algorithm = vm["algo"].as<std::string>();
     try {
-      algorithm = agents::parse_algorithm(vm["algo"].as<std::string>());
+      agents::require_algorithm(algorithm);
     } catch (const std::invalid_argument& e) {
       throw po::error(std::string("--algo: ") + e.what());
     }
@@ -75,8 +75,8 @@ class TrainCommand final : public Command {
     if (!config_file.empty()) agents::read_agent_config(config_text, config_file, request.config);
 
     const agents::TrainSummary s = agents::train(request);
-    std::printf("%s on %s: %lld steps, %d episodes, %.0f steps/s\n", agents::to_string(algorithm),
-                request.env.name.c_str(), static_cast<long long>(s.steps), s.episodes, s.steps_per_second);
+    std::printf("%s on %s: %lld steps, %d episodes, %.0f steps/s\n", algorithm.c_str(), request.env.name.c_str(),
+                static_cast<long long>(s.steps), s.episodes, s.steps_per_second);
     std::printf("mean return of the last 100 training episodes %.2f; final evaluation %.2f ± %.2f\n",
                 s.last100_mean_return, s.final_eval_mean_return, s.final_eval_std_return);
     std::printf("run directory %s\n", request.out.string().c_str());

@@ -10,7 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const std::string& name : algorithm_names())
     for (bool market : {false, true})
       expanse::fuzz::accepted_or_refused([&] {
-        AgentConfig config = default_agent_config(parse_algorithm(name), false, market);
+        AgentConfig config = default_agent_config(name, false, market);
         read_agent_config(text, "fuzz.yaml", config);
         agent_config_yaml(config);
       });

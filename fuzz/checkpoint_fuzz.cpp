@@ -18,7 +18,7 @@ namespace {
 
 TrainRequest request(const fs::path& dir) {
   TrainRequest r;
-  r.config = default_agent_config(Algorithm::kPpo, false);
+  r.config = default_agent_config("ppo", false);
   read_agent_config("{num_steps: 32, hidden: [8], checkpoint_interval: 64}", "fuzz-config", r.config);
   r.env = "cartpole-v1";
   r.steps = 256;

@@ -38,7 +38,7 @@ void read_policy(const YAML::Node& node, const std::string& path, const std::str
     p.kind = PolicyKind::kLearner;
     const int a = map.choice("algorithm", agents::algorithm_names(), Need::kRequired);
     if (a < 0) return;
-    const auto algorithm = static_cast<agents::Algorithm>(a);
+    const std::string algorithm = agents::algorithm_names()[static_cast<std::size_t>(a)];
     double steps = static_cast<double>(agents::default_market_steps(algorithm));
     map.number("steps", steps, 1, 1e12);
     p.steps = static_cast<std::int64_t>(steps);
@@ -63,7 +63,7 @@ void read_policy(const YAML::Node& node, const std::string& path, const std::str
     }
     if (p.config.view.empty()) p.config.view = view;
     if (p.name.empty()) map.text("name", p.name);
-    if (p.name.empty()) p.name = agents::to_string(algorithm);
+    if (p.name.empty()) p.name = algorithm;
   } else if (baseline) {
     p.kind = PolicyKind::kBaseline;
     const std::vector<std::string> names = baseline_names();

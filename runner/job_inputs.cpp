@@ -19,8 +19,8 @@ namespace {
 std::string policy_text(const PolicyEntry& p) {
   switch (p.kind) {
     case PolicyKind::kLearner:
-      return std::string("learner ") + agents::to_string(p.config.algorithm) + ", steps " + std::to_string(p.steps) +
-             ", config " + (p.config_yaml.empty() ? "{}" : canonical_yaml(p.config_yaml)) +
+      return std::string("learner ") + p.config.algorithm_name() + ", steps " + std::to_string(p.steps) + ", config " +
+             (p.config_yaml.empty() ? "{}" : canonical_yaml(p.config_yaml)) +
              (p.init.empty() ? "" : ", init " + p.init);
     case PolicyKind::kBaseline: return "baseline " + p.baseline + ", view " + p.view;
     case PolicyKind::kOptimum: return "optimum";

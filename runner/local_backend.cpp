@@ -34,10 +34,7 @@ void on_interrupt(int) {
 double job_weight(const Experiment& e, const Job& job) {
   const PolicyEntry& p = e.policies[job.policy];
   const double evaluation = 2.0 * e.eval_episodes * 40;
-  // A SAC step (an update every env step) measured 20× (asia-pacific, 64-64) to 250× (Pendulum,
-  // 256-256) slower than a PPO step; 60 is a middle for the estimate.
-  if (p.kind == PolicyKind::kLearner)
-    return static_cast<double>(p.steps) * (p.config.algorithm == agents::Algorithm::kSac ? 60.0 : 1.0) + evaluation;
+  if (p.kind == PolicyKind::kLearner) return static_cast<double>(p.steps) * p.config.step_cost() + evaluation;
   if (p.kind == PolicyKind::kOptimum) return 20'000.0 + evaluation;
   return p.baseline == "planner" ? 50 * evaluation : evaluation;
 }

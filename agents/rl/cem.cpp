@@ -191,7 +191,8 @@ class Cem final : public Learner {
 
 }  // namespace
 
-std::unique_ptr<Learner> make_cem(const CemConfig& config, const Env& prototype, Rng& init_rng) {
+std::unique_ptr<Learner> make_learner(const CemConfig& config, const Env& prototype, std::int64_t /*total_steps*/,
+                                      Rng& init_rng) {
   return std::make_unique<Cem>(config, prototype, init_rng);
 }
 

@@ -294,8 +294,8 @@ class Dqn final : public Learner {
 
 }  // namespace
 
-std::unique_ptr<Learner> make_dqn(const DqnConfig& config, const Env& prototype, std::int64_t total_steps,
-                                  Rng& init_rng) {
+std::unique_ptr<Learner> make_learner(const DqnConfig& config, const Env& prototype, std::int64_t total_steps,
+                                      Rng& init_rng) {
   return std::make_unique<Dqn>(config, prototype, total_steps, init_rng);
 }
 

@@ -31,13 +31,8 @@ void check_finite(double value, const char* name, std::int64_t global_step) {
 std::unique_ptr<Learner> make_learner(const AgentConfig& config, const Env& prototype, std::int64_t total_steps,
                                       std::uint64_t seed) {
   Rng init_rng(derive_seed(seed, 0x1417));  // network initialisation only
-  switch (config.algorithm) {
-    case Algorithm::kDqn: return make_dqn(config.dqn, prototype, total_steps, init_rng);
-    case Algorithm::kPpo: return make_ppo(config.ppo, prototype, total_steps, init_rng);
-    case Algorithm::kSac: return make_sac(config.sac, prototype, total_steps, init_rng);
-    case Algorithm::kCem: return make_cem(config.cem, prototype, init_rng);
-  }
-  return nullptr;
+  // Each algorithm's make_learner overload, declared beside its config (NAME_config.hpp).
+  return std::visit([&](const auto& c) { return make_learner(c, prototype, total_steps, init_rng); }, config.algorithm);
 }
 
 std::size_t replay_capacity(int buffer_size, std::int64_t total_steps, int num_envs) {

@@ -73,13 +73,6 @@ class Learner : public Policy {
 
 std::unique_ptr<Learner> make_learner(const AgentConfig& config, const Env& prototype, std::int64_t total_steps,
                                       std::uint64_t seed);
-std::unique_ptr<Learner> make_dqn(const DqnConfig& config, const Env& prototype, std::int64_t total_steps,
-                                  Rng& init_rng);
-std::unique_ptr<Learner> make_ppo(const PpoConfig& config, const Env& prototype, std::int64_t total_steps,
-                                  Rng& init_rng);
-std::unique_ptr<Learner> make_sac(const SacConfig& config, const Env& prototype, std::int64_t total_steps,
-                                  Rng& init_rng);
-std::unique_ptr<Learner> make_cem(const CemConfig& config, const Env& prototype, Rng& init_rng);
 
 // The rows a replay buffer needs: `buffer_size`, or fewer when the run stores fewer transitions
 // (at most total_steps + num_envs − 1). The ring then never wraps either way, so results are the

@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-#include "agents/rl/agent_config.hpp"
+#include "agents/rl/config_fields.hpp"
 #include "common/rng.hpp"
 #include "env/entity_layout.hpp"
 

@@ -346,8 +346,8 @@ class Ppo final : public Learner {
 
 }  // namespace
 
-std::unique_ptr<Learner> make_ppo(const PpoConfig& config, const Env& prototype, std::int64_t total_steps,
-                                  Rng& init_rng) {
+std::unique_ptr<Learner> make_learner(const PpoConfig& config, const Env& prototype, std::int64_t total_steps,
+                                      Rng& init_rng) {
   return std::make_unique<Ppo>(config, prototype, total_steps, init_rng);
 }
 

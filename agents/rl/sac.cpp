@@ -427,8 +427,8 @@ class Sac final : public Learner {
 
 }  // namespace
 
-std::unique_ptr<Learner> make_sac(const SacConfig& config, const Env& prototype, std::int64_t total_steps,
-                                  Rng& init_rng) {
+std::unique_ptr<Learner> make_learner(const SacConfig& config, const Env& prototype, std::int64_t total_steps,
+                                      Rng& init_rng) {
   return std::make_unique<Sac>(config, prototype, total_steps, init_rng);
 }
 

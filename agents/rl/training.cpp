@@ -250,9 +250,10 @@ double RunContext::recent_mean() const {
 
 namespace {
 
-Algorithm run_algorithm(const fs::path& run_dir, const RunFile& run) {
+const std::string& run_algorithm(const fs::path& run_dir, const RunFile& run) {
   try {
-    return parse_algorithm(run.algorithm);
+    require_algorithm(run.algorithm);
+    return run.algorithm;
   } catch (const std::exception& e) {
     throw run_error(run_dir / "run.yaml", std::string("algorithm: ") + e.what());
   }
@@ -276,12 +277,12 @@ void check_same_products(const fs::path& run_dir, const Env& env, const std::str
 }
 
 // Starts `learner` from the networks of the run in `init_dir` (`--init`).
-void load_initial_weights(const fs::path& init_dir, Algorithm algorithm, const Env& env, const std::string& env_name,
-                          Learner& learner) {
+void load_initial_weights(const fs::path& init_dir, const std::string& algorithm, const Env& env,
+                          const std::string& env_name, Learner& learner) {
   const RunFile run = read_run_yaml(init_dir / "run.yaml");
   if (run_algorithm(init_dir, run) != algorithm)
     throw run_error(init_dir / "run.yaml",
-                    "--init: the run trained " + run.algorithm + ", this one trains " + to_string(algorithm));
+                    "--init: the run trained " + run.algorithm + ", this one trains " + algorithm);
   const auto* market = dynamic_cast<const MarketEnv*>(&env);
   const std::string view = market ? to_string(market->view()) : "";
   if (run.view != view)
@@ -349,8 +350,7 @@ TrainSummary training_loop(const TrainRequest& request, bool resuming, Learner& 
     last_checkpoint = ctx.global_step;
   };
 
-  ProgressLine progress(request.progress, std::string(to_string(config.algorithm)) + " " + request.env.name,
-                        request.steps);
+  ProgressLine progress(request.progress, config.algorithm_name() + " " + request.env.name, request.steps);
   const std::int64_t first_step = ctx.global_step;
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
@@ -438,7 +438,7 @@ TrainSummary train(const TrainRequest& request) {
   const std::string view = market ? config.market_view() : "";
   const RunFile run{market ? fs::absolute(request.env.name).string() : request.env.name,
                     view,
-                    to_string(config.algorithm),
+                    config.algorithm_name(),
                     request.steps,
                     request.seed,
                     request.init.empty() ? "" : fs::absolute(request.init).string()};
@@ -456,7 +456,8 @@ TrainSummary train(const TrainRequest& request) {
   if (resuming) {
     metrics_offset = load_checkpoint(request.out / "checkpoint.pt", *learner, ctx, envs, buffers).metrics_offset;
   } else {
-    if (!request.init.empty()) load_initial_weights(request.init, config.algorithm, *prototype, run.env, *learner);
+    if (!request.init.empty())
+      load_initial_weights(request.init, config.algorithm_name(), *prototype, run.env, *learner);
     start_run_folder(request.out, run, config_text);  // only now, with env and learner built
     envs.reset(derive_seed(request.seed, 1), buffers);
   }
@@ -481,7 +482,7 @@ namespace {
 // (`own`), the networks alone on another.
 std::unique_ptr<TrainedPolicy> load_policy(const fs::path& run_dir, const RunFile& run, const TrainingEnv& env,
                                            bool own) {
-  const Algorithm algorithm = run_algorithm(run_dir, run);
+  const std::string& algorithm = run_algorithm(run_dir, run);
   std::unique_ptr<Env> prototype = make_training_env(env, run.view);
   if (!own) check_same_products(run_dir, *prototype, env.name);
   // The snapshot lists every key but those added later; those take their values from before they

@@ -414,19 +414,19 @@ TEST_CASE("Schedules: linear ε and CleanRL's every-N test for counters that jum
 }
 
 TEST_CASE("Agent configs: defaults, overrides and located errors", "[agents][config]") {
-  AgentConfig c = default_agent_config(Algorithm::kPpo, false);
-  CHECK(c.ppo.learning_rate == 2.5e-4);
-  CHECK(default_agent_config(Algorithm::kPpo, true).ppo.num_steps == 2048);
+  AgentConfig c = default_agent_config("ppo", false);
+  CHECK(c.get<PpoConfig>().learning_rate == 2.5e-4);
+  CHECK(default_agent_config("ppo", true).get<PpoConfig>().num_steps == 2048);
   read_agent_config("learning_rate: 1e-3\nhidden: [32, 16]\nview: box\n", "c.yaml", c);
-  CHECK(c.ppo.learning_rate == 1e-3);
-  CHECK(c.ppo.hidden == std::vector<int>{32, 16});
+  CHECK(c.get<PpoConfig>().learning_rate == 1e-3);
+  CHECK(c.get<PpoConfig>().hidden == std::vector<int>{32, 16});
   CHECK(c.view == "box");
   // The snapshot round-trips.
-  AgentConfig again = default_agent_config(Algorithm::kPpo, false);
+  AgentConfig again = default_agent_config("ppo", false);
   read_agent_config(agent_config_yaml(c), "snapshot.yaml", again);
   CHECK(agent_config_yaml(again) == agent_config_yaml(c));
   try {
-    AgentConfig d = default_agent_config(Algorithm::kDqn, false);
+    AgentConfig d = default_agent_config("dqn", false);
     read_agent_config("learning_rat: 1\ngamma: 2\nalgorithm: sac\n", "bad.yaml", d);
     FAIL("expected a UserError");
   } catch (const UserError& e) {
@@ -439,33 +439,34 @@ TEST_CASE("Agent configs: defaults, overrides and located errors", "[agents][con
     CHECK(all.find("bad.yaml:3:12: algorithm") != std::string::npos);
   }
   // CEM's policy may be linear (no hidden layer); the gradient learners' networks may not.
-  AgentConfig cem = default_agent_config(Algorithm::kCem, false);
-  CHECK(cem.cem.hidden.empty());
+  AgentConfig cem = default_agent_config("cem", false);
+  CHECK(cem.get<CemConfig>().hidden.empty());
   read_agent_config("population: 16\nhidden: []\n", "cem.yaml", cem);
-  CHECK(cem.cem.population == 16);
-  AgentConfig cem_again = default_agent_config(Algorithm::kCem, false);
+  CHECK(cem.get<CemConfig>().population == 16);
+  AgentConfig cem_again = default_agent_config("cem", false);
   read_agent_config(agent_config_yaml(cem), "snapshot.yaml", cem_again);
   CHECK(agent_config_yaml(cem_again) == agent_config_yaml(cem));
-  CHECK(parse_algorithm("cem") == Algorithm::kCem);
+  CHECK_THROWS_WITH(default_agent_config("ddpg", false),
+                    Catch::Contains("unknown algorithm \"ddpg\" (dqn, ppo, sac or cem)"));
   // The market defaults (docs/agents.md): PPO's entity network, reward scaling and teacher; none on
   // classic envs, and no teacher for Box actions.
-  const AgentConfig market = default_agent_config(Algorithm::kPpo, false, true);
-  CHECK(market.ppo.net.entity());
-  CHECK(market.ppo.norm_reward);
-  CHECK(market.ppo.teacher == "greedy-roi");
-  CHECK(default_agent_config(Algorithm::kPpo, true, true).ppo.teacher == "none");
-  CHECK_FALSE(default_agent_config(Algorithm::kPpo, false).ppo.net.entity());
-  CHECK(default_agent_config(Algorithm::kDqn, false, true).dqn.net.network == "mlp");
-  AgentConfig sac_box = default_agent_config(Algorithm::kSac, true);
+  const AgentConfig market = default_agent_config("ppo", false, true);
+  CHECK(market.get<PpoConfig>().net.entity());
+  CHECK(market.get<PpoConfig>().norm_reward);
+  CHECK(market.get<PpoConfig>().teacher == "greedy-roi");
+  CHECK(default_agent_config("ppo", true, true).get<PpoConfig>().teacher == "none");
+  CHECK_FALSE(default_agent_config("ppo", false).get<PpoConfig>().net.entity());
+  CHECK(default_agent_config("dqn", false, true).get<DqnConfig>().net.network == "mlp");
+  AgentConfig sac_box = default_agent_config("sac", true);
   CHECK_THROWS_WITH(read_agent_config("network: entity\n", "s.yaml", sac_box),
                     Catch::Contains("s.yaml:1:10: network: SAC's entity networks take its discrete variant"));
-  AgentConfig ppo_box = default_agent_config(Algorithm::kPpo, true);
+  AgentConfig ppo_box = default_agent_config("ppo", true);
   CHECK_THROWS_WITH(read_agent_config("view: box\nteacher: greedy-roi\n", "t.yaml", ppo_box),
                     Catch::Contains("t.yaml:2:10: teacher: a teacher acts in the discrete or multidiscrete view"));
-  AgentConfig bad_network = default_agent_config(Algorithm::kSac, false);
+  AgentConfig bad_network = default_agent_config("sac", false);
   CHECK_THROWS_WITH(read_agent_config("network: deepsets\n", "n.yaml", bad_network),
                     Catch::Contains("n.yaml:1:10: network: expected one of mlp, entity"));
-  AgentConfig ppo = default_agent_config(Algorithm::kPpo, false);
+  AgentConfig ppo = default_agent_config("ppo", false);
   CHECK_THROWS_WITH(read_agent_config("hidden: []\n", "ppo.yaml", ppo),
                     Catch::Contains("ppo.yaml:1:9: hidden: must list at least one whole layer width"));
 }

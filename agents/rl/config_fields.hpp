@@ -1,0 +1,46 @@
+#pragma once
+// What every algorithm's configuration is made of: its YAML keys (one list per algorithm, read and
+// written by agent_config.cpp, so a run's snapshot always round-trips), the network choice the
+// gradient learners share, and the teachers they may learn from. No LibTorch here.
+#include <string>
+#include <vector>
+
+namespace expanse {
+class Diagnostics;
+class MapReader;
+}  // namespace expanse
+
+namespace expanse::agents {
+
+// One hyperparameter: its YAML key and where it lives (exactly one of the pointers is set).
+struct ConfigField {
+  const char* key;
+  double* real = nullptr;
+  int* integer = nullptr;
+  bool* flag = nullptr;
+  std::vector<int>* layers = nullptr;
+  std::string* text = nullptr;  // one of `choices`
+  std::vector<std::string> choices = {};
+  double lo = 0, hi = 0;
+  bool no_layers_ok = false;  // `hidden: []` is allowed (a linear network)
+};
+
+inline constexpr int kMaxConfigInt = 2'000'000'000;
+
+// The shape of an algorithm's networks: the flat MLP of `hidden`, or the entity network
+// (agents/rl/entity_net.hpp, market scenarios only) of width `entity_width`.
+struct NetworkConfig {
+  std::string network = "mlp";  // "mlp" or "entity"
+  int entity_width = 64;
+  bool entity() const { return network == "entity"; }
+};
+// Its keys, `network` and `entity_width`.
+std::vector<ConfigField> network_fields(NetworkConfig& net);
+
+// A teacher is a baseline that acts on the env's state alone, without memory or randomness of its
+// own, so that a resumed run is identical (not the planner, which looks ahead), or none.
+std::vector<std::string> teacher_choices();
+// A teacher named in the config (`teacher`) needs a discrete action view: located error otherwise.
+void check_teacher_view(MapReader& map, const std::string& teacher, bool box_view, Diagnostics& diagnostics);
+
+}  // namespace expanse::agents
