@@ -21,6 +21,15 @@ struct EntityLayout {
   std::vector<std::int32_t> output_slot;
   int entity_outputs = 0;  // slots per entity
   int global_outputs = 0;  // global slots
+  // Appends the next output: one of entity e's slots, or a global slot.
+  void add_output(std::size_t entity, int slot) {
+    output_entity.push_back(static_cast<std::int32_t>(entity));
+    output_slot.push_back(slot);
+  }
+  void add_global_output(int slot) {
+    output_entity.push_back(kGlobal);
+    output_slot.push_back(slot);
+  }
   // A constant added to each output, not learned (a network's fixed log-prior over actions, set by
   // the agent; the env leaves it empty).
   std::vector<float> output_prior;

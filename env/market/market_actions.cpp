@@ -1,9 +1,10 @@
-// Step 1 of the quarter: the company's action in any of the three views — research, entry, exit,
-// marketing, partners — checked against what is valid now, and described in words.
+// Step 1 of the quarter: the company's operations — research, entry, exit, marketing, partners —
+// checked against what is valid now. The action views (action_views.hpp) decode an action into them.
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
 
+#include "env/market/action_views.hpp"
 #include "env/market/market_env.hpp"
 #include "env/market/market_env_internal.hpp"
 
@@ -102,18 +103,6 @@ bool MarketEnv::set_marketing(std::size_t r, int level) {
   return true;
 }
 
-bool MarketEnv::apply_target(std::size_t r, ModeTarget target) {
-  switch (target) {
-    case ModeTarget::kKeep: return true;
-    case ModeTarget::kResearch: return research(r);
-    case ModeTarget::kPilot: return enter(r, Mode::kPilot, -1);
-    case ModeTarget::kPartner: return enter(r, Mode::kPartner, best_available_partner(r));
-    case ModeTarget::kSubsidiary: return enter(r, Mode::kSubsidiary, -1);
-    case ModeTarget::kExit: return exit_region(r);
-  }
-  return false;
-}
-
 bool MarketEnv::region_op_valid(std::size_t r, RegionOp op) const {
   return region_ops_valid(r)[static_cast<std::size_t>(op)];
 }
@@ -128,105 +117,13 @@ bool MarketEnv::discrete_valid(std::int32_t a) const {
   return partner_sign_valid(static_cast<std::size_t>(a - 1 - region_actions));
 }
 
-bool MarketEnv::apply_discrete(std::int32_t a) {
-  if (!discrete_valid(a)) return false;
-  if (a == 0) return true;
-  const std::int32_t region_actions = static_cast<std::int32_t>(kRegionOpCount * R_);
-  if (a > region_actions) {
-    const std::size_t j = static_cast<std::size_t>(a - 1 - region_actions);
-    return enter(spec_->partner_region(j), Mode::kPartner, static_cast<int>(j));
-  }
-  const std::size_t r = static_cast<std::size_t>((a - 1) / kRegionOpCount);
-  switch (static_cast<RegionOp>((a - 1) % kRegionOpCount)) {
-    case RegionOp::kResearch: return research(r);
-    case RegionOp::kPilot: return enter(r, Mode::kPilot, -1);
-    case RegionOp::kSubsidiary: return enter(r, Mode::kSubsidiary, -1);
-    case RegionOp::kExit: return exit_region(r);
-    case RegionOp::kMarketingUp: return set_marketing(r, marketing_[r] + 1);
-    case RegionOp::kMarketingDown: return set_marketing(r, marketing_[r] - 1);
-  }
-  return false;
-}
-
 // Returns false when any part of the action was invalid; valid parts of composite actions apply.
 bool MarketEnv::apply_action(const Action& action) {
-  switch (view_) {
-    case ActionView::kDiscrete: return action.indices.size() == 1 && apply_discrete(action.indices[0]);
-    case ActionView::kMultiDiscrete: {
-      if (action.indices.size() != 2 * R_) return false;
-      bool valid = true;
-      for (std::size_t r = 0; r < R_; ++r) {
-        const std::int32_t target = action.indices[2 * r], level = action.indices[2 * r + 1];
-        if (target < 0 || target >= kModeTargetCount || level < 0 || level > 3) {
-          valid = false;
-          continue;
-        }
-        valid &= apply_target(r, static_cast<ModeTarget>(target));
-        if (mode_[r] != Mode::kNone) set_marketing(r, level);  // without presence, the level is moot
-      }
-      return valid;
-    }
-    case ActionView::kBox: {
-      if (action.values.size() != 2 * R_) return false;
-      for (float v : action.values)
-        if (std::isnan(v)) return false;
-      // Thresholds on the commitment value (docs/model.md): a target at or below the current
-      // commitment keeps it; exits need a clearly negative value.
-      for (std::size_t r = 0; r < R_; ++r) {
-        const double v = std::clamp(static_cast<double>(action.values[2 * r]), -1.0, 1.0);
-        const double w = std::clamp(static_cast<double>(action.values[2 * r + 1]), -1.0, 1.0);
-        if (v < -0.5)
-          exit_region(r);
-        else if (v < 0.0) {
-        } else if (v < 0.25)
-          research(r);
-        else if (v < 0.5)
-          enter(r, Mode::kPilot, -1);
-        else if (v < 0.75)
-          enter(r, Mode::kPartner, best_available_partner(r));
-        else
-          enter(r, Mode::kSubsidiary, -1);
-        if (mode_[r] != Mode::kNone) set_marketing(r, std::min(3, static_cast<int>((w + 1.0) / 2.0 * 4.0)));
-      }
-      return true;
-    }
-  }
-  return false;
+  return market_views::with_view(view_, [&](auto decoder) { return decoder.apply(*this, action); });
 }
 
 std::string MarketEnv::describe_action(const Action& action) const {
-  const auto& regions = spec_->scenario().regions;
-  if (view_ == ActionView::kDiscrete) {
-    if (action.indices.size() != 1) return "malformed";
-    const std::int32_t a = action.indices[0];
-    const std::int32_t region_actions = static_cast<std::int32_t>(kRegionOpCount * R_);
-    if (a == 0) return "hold";
-    if (a < 0 || a >= std::get<Discrete>(action_space_).n) return "out_of_range(" + std::to_string(a) + ")";
-    if (a > region_actions)
-      return "sign:" + spec_->scenario().partners[static_cast<std::size_t>(a - 1 - region_actions)].id;
-    static const char* ops[] = {"research", "pilot", "subsidiary", "exit", "marketing_up", "marketing_down"};
-    return std::string(ops[(a - 1) % kRegionOpCount]) + ":" +
-           regions[static_cast<std::size_t>((a - 1) / kRegionOpCount)].country.id;
-  }
-  std::string out;
-  if (view_ == ActionView::kMultiDiscrete) {
-    static const char* targets[] = {"keep", "research", "pilot", "partner", "subsidiary", "exit"};
-    for (std::size_t r = 0; r < R_ && 2 * r + 1 < action.indices.size(); ++r) {
-      const std::int32_t t = action.indices[2 * r], l = action.indices[2 * r + 1];
-      if (t == 0 && l == marketing_[r]) continue;
-      if (!out.empty()) out += ' ';
-      out +=
-          regions[r].country.id + ":" + (t >= 0 && t < kModeTargetCount ? targets[t] : "?") + "/m" + std::to_string(l);
-    }
-    return out.empty() ? "hold" : out;
-  }
-  for (std::size_t r = 0; r < R_ && 2 * r + 1 < action.values.size(); ++r) {
-    if (!out.empty()) out += ' ';
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.2f/%.2f", action.values[2 * r], action.values[2 * r + 1]);
-    out += regions[r].country.id + ":" + buf;
-  }
-  return out;
+  return market_views::with_view(view_, [&](auto decoder) { return decoder.describe(*this, action); });
 }
 
 }  // namespace expanse

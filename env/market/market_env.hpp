@@ -4,7 +4,9 @@
 // three action views (Discrete with mask, MultiDiscrete, Box), so agents compare on the same
 // dynamics. The world (potentials, Bass coefficients, competitors, partner effectiveness) is drawn
 // from a WorldPrior at every reset. Implemented in four files: market_env.cpp (construction, reset,
-// the quarter's order), market_actions.cpp, market_dynamics.cpp and market_observation.cpp.
+// the quarter's order), market_actions.cpp (the company's operations), market_dynamics.cpp and
+// market_observation.cpp; each action view decodes into the operations in its own file
+// (action_views.hpp).
 #include <algorithm>
 #include <array>
 #include <memory>
@@ -47,6 +49,12 @@ struct QuarterReport {
   std::uint32_t events = 0;
   bool invalid_action = false;
 };
+
+namespace market_views {
+struct DiscreteView;
+struct MultiDiscreteView;
+struct BoxView;
+}  // namespace market_views
 
 class MarketEnv final : public Env {
  public:
@@ -114,14 +122,16 @@ class MarketEnv final : public Env {
   void set_assumed_neighbour_penetration(std::vector<double> penetration);
 
  private:
+  // The action views decode an action into the operations below (action_views.hpp).
+  friend struct market_views::DiscreteView;
+  friend struct market_views::MultiDiscreteView;
+  friend struct market_views::BoxView;
   static constexpr std::size_t kGlobalFeatures = 3;
 
   // What the agent sees (market_observation.cpp).
   void build_spaces();
   // The action (market_actions.cpp).
-  bool apply_action(const Action& action);
-  bool apply_discrete(std::int32_t a);
-  bool apply_target(std::size_t r, ModeTarget target);
+  bool apply_action(const Action& action);  // through the view's decoder (action_views.hpp)
   bool research(std::size_t r);
   bool enter(std::size_t r, Mode target, int partner);
   bool exit_region(std::size_t r);

@@ -1,8 +1,9 @@
-// What the agent sees: the spaces of the three views, the observation (global values, then one
+// What the agent sees: the spaces (the action view's, action_views.hpp), the observation (global values, then one
 // block per region, whose layout entity networks read through entity_layout()) and the action mask.
 #include <cmath>
 #include <cstring>
 
+#include "env/market/action_views.hpp"
 #include "env/market/market_env.hpp"
 #include "env/market/market_env_internal.hpp"
 
@@ -42,57 +43,12 @@ EntityLayout MarketEnv::entity_layout() const {
   layout.block_offset = kGlobalFeatures;
   layout.block_size = region_block_size();
   layout.entities = R_;
-  auto add = [&](std::size_t entity, int slot) {
-    layout.output_entity.push_back(static_cast<std::int32_t>(entity));
-    layout.output_slot.push_back(slot);
-  };
-  switch (view_) {
-    case ActionView::kDiscrete:
-      layout.entity_outputs = kRegionOpCount + kPartnerSlots;
-      layout.global_outputs = 1;
-      layout.output_entity.push_back(EntityLayout::kGlobal);  // hold
-      layout.output_slot.push_back(0);
-      for (std::size_t r = 0; r < R_; ++r)
-        for (int op = 0; op < kRegionOpCount; ++op) add(r, op);
-      for (std::size_t j = 0; j < P_; ++j) {
-        const std::size_t r = spec_->partner_region(j);
-        const auto& in_region = spec_->partners_in(r);
-        const auto rank = static_cast<int>(std::find(in_region.begin(), in_region.end(), j) - in_region.begin());
-        add(r, kRegionOpCount + std::min(rank, kPartnerSlots - 1));
-      }
-      break;
-    case ActionView::kMultiDiscrete:
-      layout.entity_outputs = kModeTargetCount + 4;
-      for (std::size_t r = 0; r < R_; ++r)
-        for (int c = 0; c < layout.entity_outputs; ++c) add(r, c);
-      break;
-    case ActionView::kBox:
-      layout.entity_outputs = 2;
-      for (std::size_t r = 0; r < R_; ++r)
-        for (int c = 0; c < 2; ++c) add(r, c);
-      break;
-  }
+  market_views::with_view(view_, [&](auto decoder) { decoder.outputs(*spec_, layout); });
   return layout;
 }
 
 void MarketEnv::build_spaces() {
-  switch (view_) {
-    case ActionView::kDiscrete:
-      action_space_ = Discrete{static_cast<std::int32_t>(1 + kRegionOpCount * R_ + P_)};
-      break;
-    case ActionView::kMultiDiscrete: {
-      MultiDiscrete md;
-      for (std::size_t r = 0; r < R_; ++r) {
-        md.nvec.push_back(kModeTargetCount);
-        md.nvec.push_back(4);
-      }
-      action_space_ = md;
-      break;
-    }
-    case ActionView::kBox:
-      action_space_ = Box{std::vector<float>(2 * R_, -1.f), std::vector<float>(2 * R_, 1.f)};
-      break;
-  }
+  action_space_ = market_views::with_view(view_, [&](auto decoder) { return decoder.space(*spec_); });
 
   // The observation layout (docs/model.md, pinned by a test): 3 global values, then one block per region.
   auto add = [&](const std::string& name, float lo, float hi) {
