@@ -130,68 +130,49 @@ double full_load_ns_per_region_product(const std::string& path, std::size_t num_
   return total / static_cast<double>(steps) * 1e9 / static_cast<double>(R * prototype.spec().product_count());
 }
 
-}  // namespace
-
-constexpr const char* kUsage =
-    "usage: env_throughput [SECONDS_PER_CASE [SCENARIO]]       (from the repository root)\n"
-    "       env_throughput --fixed STEPS [SCENARIO [VIEW]]\n";
-
-int main(int argc, char** argv) {
-  if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
-    std::printf("%s", kUsage);
-    return 0;
-  }
-  if (argc > 1 && std::string(argv[1]) == "--fixed") {
-    const long long steps = argc > 2 ? std::atoll(argv[2]) : 0;
-    if (steps <= 0) {
-      std::fprintf(stderr, "env_throughput --fixed: expected a positive number of steps, e.g. --fixed 48000\n");
-      return 2;
-    }
-    const std::string path = std::string("scenarios/") + (argc > 3 ? argv[3] : "asia-pacific") + ".yaml";
-    try {
-      const ActionView view = parse_action_view(argc > 4 ? argv[4] : "discrete");
-      std::uint64_t fingerprint = 0xCBF29CE484222325ULL;
-      const Result r = measure(path, view, 16, 0, static_cast<std::size_t>(steps), &fingerprint);
-      std::printf("%s: %lld steps (%s view, 16 envs), fingerprint %016llx, %.0f env steps/s\n", path.c_str(), steps,
-                  to_string(view), static_cast<unsigned long long>(fingerprint), r.steps_per_second);
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "env_throughput: %s\n", e.what());
-      return 1;
-    }
-    return 0;
-  }
-  char* end = nullptr;
-  const double seconds = argc > 1 ? std::strtod(argv[1], &end) : 2.0;
-  if (argc > 1 && (end == argv[1] || *end != '\0' || !(seconds > 0))) {
-    std::fprintf(stderr, "env_throughput: expected a positive number of seconds per case, got \"%s\"\n%s", argv[1],
-                 kUsage);
+// --fixed STEPS [SCENARIO [VIEW]]: a fixed amount of work, for paired comparisons of two builds
+// (compare_builds.sh), with the trajectories' fingerprint.
+int run_fixed(int argc, char** argv) {
+  const long long steps = argc > 2 ? std::atoll(argv[2]) : 0;
+  if (steps <= 0) {
+    std::fprintf(stderr, "env_throughput --fixed: expected a positive number of steps, e.g. --fixed 48000\n");
     return 2;
   }
-  const std::string only = argc > 2 ? argv[2] : "";  // optional: one scenario name
-  struct Case {
-    const char* scenario;
-    ActionView view;
-    std::size_t envs;
-  };
-  const Case cases[] = {
-      {"tiny", ActionView::kDiscrete, 16},
-      {"asia-pacific", ActionView::kDiscrete, 16},
-      {"asia-pacific", ActionView::kMultiDiscrete, 16},
-      {"asia-pacific", ActionView::kBox, 16},
-      {"world", ActionView::kDiscrete, 16},
-      {"synthetic-1000", ActionView::kDiscrete, 4},
-  };
-  if (!only.empty() &&
-      std::none_of(std::begin(cases), std::end(cases), [&](const Case& c) { return only == c.scenario; })) {
-    std::fprintf(stderr, "env_throughput: no benchmark case for scenario \"%s\" (tiny, asia-pacific, world, synthetic-1000)\n",
-                 only.c_str());
-    return 2;
+  const std::string path = std::string("scenarios/") + (argc > 3 ? argv[3] : "asia-pacific") + ".yaml";
+  try {
+    const ActionView view = parse_action_view(argc > 4 ? argv[4] : "discrete");
+    std::uint64_t fingerprint = 0xCBF29CE484222325ULL;
+    const Result r = measure(path, view, 16, 0, static_cast<std::size_t>(steps), &fingerprint);
+    std::printf("%s: %lld steps (%s view, 16 envs), fingerprint %016llx, %.0f env steps/s\n", path.c_str(), steps,
+                to_string(view), static_cast<unsigned long long>(fingerprint), r.steps_per_second);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "env_throughput: %s\n", e.what());
+    return 1;
   }
+  return 0;
+}
+
+struct Case {
+  const char* scenario;
+  ActionView view;
+  std::size_t envs;
+};
+const Case kCases[] = {
+    {"tiny", ActionView::kDiscrete, 16},
+    {"asia-pacific", ActionView::kDiscrete, 16},
+    {"asia-pacific", ActionView::kMultiDiscrete, 16},
+    {"asia-pacific", ActionView::kBox, 16},
+    {"world", ActionView::kDiscrete, 16},
+    {"synthetic-1000", ActionView::kDiscrete, 4},
+};
+
+// The table of docs/benchmarks.md: every case (or those of scenario `only`), the median of three runs.
+void print_speed_table(double seconds, const std::string& only) {
   std::printf(
       "| scenario | regions × products | view | envs | env steps/s | steps/s incl. action sampling | ns per "
       "region-product |\n");
   std::printf("|---|---|---|---|---|---|---|\n");
-  for (const Case& c : cases) {
+  for (const Case& c : kCases) {
     if (!only.empty() && only != c.scenario) continue;
     const std::string path = std::string("scenarios/") + c.scenario + ".yaml";
     const MarketSpec spec(load_scenario_file(path));
@@ -206,7 +187,9 @@ int main(int argc, char** argv) {
                 r.ns_per_region_product);
     std::fflush(stdout);
   }
+}
 
+void print_full_load_table(double seconds, const std::string& only) {
   std::printf("\nFull load (every region entered, MultiDiscrete view):\n\n");
   std::printf("| scenario | regions × products | ns per step | ns per region-product |\n|---|---|---|---|\n");
   for (const char* name : {"asia-pacific", "world", "synthetic-1000"}) {
@@ -220,5 +203,36 @@ int main(int argc, char** argv) {
     std::printf("| %s | %zu × %zu | %.0f | %.1f |\n", name, spec.region_count(), spec.product_count(), runs[1] * cells,
                 runs[1]);
   }
+}
+
+}  // namespace
+
+constexpr const char* kUsage =
+    "usage: env_throughput [SECONDS_PER_CASE [SCENARIO]]       (from the repository root)\n"
+    "       env_throughput --fixed STEPS [SCENARIO [VIEW]]\n";
+
+int main(int argc, char** argv) {
+  if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+    std::printf("%s", kUsage);
+    return 0;
+  }
+  if (argc > 1 && std::string(argv[1]) == "--fixed") return run_fixed(argc, argv);
+  char* end = nullptr;
+  const double seconds = argc > 1 ? std::strtod(argv[1], &end) : 2.0;
+  if (argc > 1 && (end == argv[1] || *end != '\0' || !(seconds > 0))) {
+    std::fprintf(stderr, "env_throughput: expected a positive number of seconds per case, got \"%s\"\n%s", argv[1],
+                 kUsage);
+    return 2;
+  }
+  const std::string only = argc > 2 ? argv[2] : "";  // optional: one scenario name
+  if (!only.empty() &&
+      std::none_of(std::begin(kCases), std::end(kCases), [&](const Case& c) { return only == c.scenario; })) {
+    std::fprintf(stderr,
+                 "env_throughput: no benchmark case for scenario \"%s\" (tiny, asia-pacific, world, synthetic-1000)\n",
+                 only.c_str());
+    return 2;
+  }
+  print_speed_table(seconds, only);
+  print_full_load_table(seconds, only);
   return 0;
 }

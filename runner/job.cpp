@@ -15,7 +15,6 @@
 #include "common/user_error.hpp"
 #include "env/market/kpi.hpp"
 #include "env/market/market_episodes.hpp"
-#include "env/market/scenario_loader.hpp"
 #include "runner/evaluation_file.hpp"
 
 namespace expanse::runner {

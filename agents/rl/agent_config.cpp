@@ -22,7 +22,7 @@ static_assert(all_algorithm_configs(std::make_index_sequence<kAlgorithms>()),
 
 template <std::size_t... I>
 std::vector<std::string> names_of(std::index_sequence<I...>) {
-  return {std::variant_alternative_t<I, AlgorithmConfig>::kName...};
+  return {std::variant_alternative_t<I, AlgorithmConfig>::kTraits.name...};
 }
 
 // The algorithm called `name` with its CleanRL defaults (the struct's initialisers).
@@ -30,7 +30,8 @@ template <std::size_t... I>
 AlgorithmConfig algorithm_named(const std::string& name, std::index_sequence<I...>) {
   AlgorithmConfig config;
   const bool found =
-      ((name == std::variant_alternative_t<I, AlgorithmConfig>::kName ? (config.emplace<I>(), true) : false) || ...);
+      ((name == std::variant_alternative_t<I, AlgorithmConfig>::kTraits.name ? (config.emplace<I>(), true) : false) ||
+       ...);
   if (found) return config;
   const auto& names = algorithm_names();
   std::string choices;
@@ -62,28 +63,36 @@ AgentConfig default_agent_config(const std::string& algorithm, bool box_actions,
 }
 
 std::string default_view(const std::string& algorithm) {
-  return std::visit([](const auto& c) -> std::string { return c.kMarketView; }, algorithm_named(algorithm));
+  return std::visit([](const auto& c) -> std::string { return c.kTraits.market_view; }, algorithm_named(algorithm));
 }
 
 std::int64_t default_market_steps(const std::string& algorithm) {
-  return std::visit([](const auto& c) { return c.kMarketSteps; }, algorithm_named(algorithm));
+  return std::visit([](const auto& c) { return c.kTraits.market_steps; }, algorithm_named(algorithm));
 }
 
 std::string AgentConfig::algorithm_name() const {
-  return std::visit([](const auto& c) -> std::string { return c.kName; }, algorithm);
+  return std::visit([](const auto& c) -> std::string { return c.kTraits.name; }, algorithm);
 }
 
 int AgentConfig::num_envs() const {
-  return std::visit([](const auto& c) { return c.vector_envs(); }, algorithm);
+  // An algorithm with `num_envs` among its keys steps that many envs at once; the others one.
+  return std::visit(
+      [](const auto& c) {
+        if constexpr (requires { c.num_envs; })
+          return c.num_envs;
+        else
+          return 1;
+      },
+      algorithm);
 }
 
 std::string AgentConfig::market_view() const {
   if (!view.empty()) return view;
-  return std::visit([](const auto& c) -> std::string { return c.kMarketView; }, algorithm);
+  return std::visit([](const auto& c) -> std::string { return c.kTraits.market_view; }, algorithm);
 }
 
 double AgentConfig::step_cost() const {
-  return std::visit([](const auto& c) { return c.kStepCost; }, algorithm);
+  return std::visit([](const auto& c) { return c.kTraits.step_cost; }, algorithm);
 }
 
 namespace {
@@ -95,7 +104,14 @@ std::vector<ConfigField> fields_of(AgentConfig& c) {
       {.key = "eval_episodes", .integer = &c.eval_episodes, .lo = 1, .hi = 100'000},
       {.key = "checkpoint_interval", .integer = &c.checkpoint_interval, .lo = 0, .hi = kMaxConfigInt},
   };
-  for (ConfigField& field : std::visit([](auto& a) { return a.fields(); }, c.algorithm)) f.push_back(field);
+  std::visit(
+      [&f](auto& a) {
+        for (ConfigField& field : a.fields()) f.push_back(field);
+        // The gradient learners' network choice (config_fields.hpp), after their own keys.
+        if constexpr (requires { a.net; })
+          for (ConfigField& field : network_fields(a.net)) f.push_back(field);
+      },
+      c.algorithm);
   return f;
 }
 

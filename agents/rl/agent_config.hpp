@@ -28,12 +28,8 @@ using AlgorithmConfig = std::variant<DqnConfig, PpoConfig, SacConfig, CemConfig>
 // The members every algorithm's config has (checked for each type in the list, agent_config.cpp).
 template <typename C>
 concept AlgorithmConfigType = requires(C config, const C& constant, MapReader& map, Diagnostics& diagnostics) {
-  { C::kName } -> std::convertible_to<std::string>;          // `algorithm:` in YAML, `--algo`
-  { C::kMarketView } -> std::convertible_to<std::string>;    // its view on market scenarios, unless set
-  { C::kMarketSteps } -> std::convertible_to<std::int64_t>;  // its budget without `steps:`
-  { C::kStepCost } -> std::convertible_to<double>;           // a step's time relative to PPO's (a job's ETA)
-  config.use_defaults(true, true);                           // (box_actions, market) over the struct's own
-  { constant.vector_envs() } -> std::convertible_to<int>;
+  { C::kTraits } -> std::convertible_to<AlgorithmTraits>;         // name, market view and budget, step cost
+  config.use_defaults(true, true);                                // (box_actions, market) over the struct's own
   { config.fields() } -> std::same_as<std::vector<ConfigField>>;  // its YAML keys
   constant.check(map, true, diagnostics);                         // combinations refused, located (box_view)
 };
@@ -46,7 +42,7 @@ void require_algorithm(const std::string& name);
 struct AgentConfig {
   AlgorithmConfig algorithm = PpoConfig{};
   // Market scenarios: the action view ("discrete", "multidiscrete", "box"); empty = the algorithm's
-  // natural one (DQN and PPO discrete, SAC box, CEM multidiscrete: its kMarketView).
+  // natural one (DQN and PPO discrete, SAC box, CEM multidiscrete: its traits' market_view).
   std::string view;
   int eval_episodes = 10;         // for summary.json's final_eval_mean_return
   int checkpoint_interval = 0;    // global steps between checkpoints; 0 = about 20 per run

@@ -2,26 +2,13 @@
 // The noisy cross-entropy method (Szita & Lőrincz 2006): policy search without gradients
 // (agents/rl/cem.cpp). Not a CleanRL script; the defaults are the values of docs/agents.md.
 // Registered in agent_config.hpp's AlgorithmConfig. No LibTorch here.
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <vector>
-
 #include "agents/rl/config_fields.hpp"
 
-namespace expanse {
-class Env;
-class Rng;
-}  // namespace expanse
-
 namespace expanse::agents {
-class Learner;
 
 struct CemConfig {
-  static constexpr const char* kName = "cem";
-  static constexpr const char* kMarketView = "multidiscrete";  // on market scenarios when the config names none
-  static constexpr std::int64_t kMarketSteps = 2'000'000;      // an experiment entry's budget without `steps:`
-  static constexpr double kStepCost = 1.0;                     // a step's time relative to PPO's (job ETA)
+  static constexpr AlgorithmTraits kTraits{
+      .name = "cem", .market_view = "multidiscrete", .market_steps = 2'000'000, .step_cost = 1.0};
 
   int population = 128;           // candidate parameter vectors per generation
   double elite_fraction = 0.125;  // the best share of them refits the distribution
@@ -32,7 +19,6 @@ struct CemConfig {
   std::vector<int> hidden = {};   // empty: a linear policy
 
   void use_defaults(bool /*box_actions*/, bool /*market*/) {}  // the same everywhere
-  int vector_envs() const { return 1; }
   std::vector<ConfigField> fields();
   void check(MapReader& /*map*/, bool /*box_view*/, Diagnostics& /*diagnostics*/) const {}
 };

@@ -1,16 +1,30 @@
 #pragma once
-// What every algorithm's configuration is made of: its YAML keys (one list per algorithm, read and
-// written by agent_config.cpp, so a run's snapshot always round-trips), the network choice the
-// gradient learners share, and the teachers they may learn from. No LibTorch here.
+// What every algorithm's configuration (NAME_config.hpp) is made of: its traits, its YAML keys (one
+// list per algorithm, read and written by agent_config.cpp, so a run's snapshot always round-trips),
+// the network choice the gradient learners share, and the teachers they may learn from. No LibTorch
+// here: each config only declares the make_learner its NAME.cpp defines.
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace expanse {
 class Diagnostics;
+class Env;
 class MapReader;
+class Rng;
 }  // namespace expanse
 
 namespace expanse::agents {
+class Learner;
+
+// What the rest of the project knows of an algorithm besides its keys.
+struct AlgorithmTraits {
+  const char* name;           // `algorithm:` in YAML, `--algo`
+  const char* market_view;    // its action view on market scenarios when the config names none
+  std::int64_t market_steps;  // an experiment entry's training budget without `steps:`
+  double step_cost;           // a training step's time relative to PPO's (for a job's ETA)
+};
 
 // One hyperparameter: its YAML key and where it lives (exactly one of the pointers is set).
 struct ConfigField {

@@ -1,26 +1,13 @@
 #pragma once
 // DQN's hyperparameters (cleanrl/dqn.py): its defaults, its YAML keys and the learner they build
 // (agents/rl/dqn.cpp). Registered in agent_config.hpp's AlgorithmConfig. No LibTorch here.
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <vector>
-
 #include "agents/rl/config_fields.hpp"
 
-namespace expanse {
-class Env;
-class Rng;
-}  // namespace expanse
-
 namespace expanse::agents {
-class Learner;
 
 struct DqnConfig {
-  static constexpr const char* kName = "dqn";
-  static constexpr const char* kMarketView = "discrete";  // on market scenarios when the config names none
-  static constexpr std::int64_t kMarketSteps = 500'000;   // an experiment entry's budget without `steps:`
-  static constexpr double kStepCost = 1.0;                // a step's time relative to PPO's (job ETA)
+  static constexpr AlgorithmTraits kTraits{
+      .name = "dqn", .market_view = "discrete", .market_steps = 500'000, .step_cost = 1.0};
 
   double learning_rate = 2.5e-4;
   int num_envs = 1;
@@ -46,9 +33,7 @@ struct DqnConfig {
 
   // dqn.py's values; on market scenarios a shorter warm-up and a larger buffer (docs/agents.md).
   void use_defaults(bool box_actions, bool market);
-  int vector_envs() const { return num_envs; }
   std::vector<ConfigField> fields();
-  // Combinations refused before training, located at their key.
   void check(MapReader& map, bool box_view, Diagnostics& diagnostics) const;
 };
 

@@ -28,29 +28,27 @@ void PpoConfig::use_defaults(bool box_actions, bool market) {
 }
 
 std::vector<ConfigField> PpoConfig::fields() {
-  std::vector<ConfigField> f{{.key = "learning_rate", .real = &learning_rate, .lo = 0, .hi = 10},
-                             {.key = "num_envs", .integer = &num_envs, .lo = 1, .hi = 4096},
-                             {.key = "num_steps", .integer = &num_steps, .lo = 1, .hi = 1'000'000},
-                             {.key = "anneal_lr", .flag = &anneal_lr},
-                             {.key = "gamma", .real = &gamma, .lo = 0, .hi = 1},
-                             {.key = "gae_lambda", .real = &gae_lambda, .lo = 0, .hi = 1},
-                             {.key = "num_minibatches", .integer = &num_minibatches, .lo = 1, .hi = 1'000'000},
-                             {.key = "update_epochs", .integer = &update_epochs, .lo = 1, .hi = 10'000},
-                             {.key = "norm_adv", .flag = &norm_adv},
-                             {.key = "clip_coef", .real = &clip_coef, .lo = 0, .hi = 10},
-                             {.key = "clip_vloss", .flag = &clip_vloss},
-                             {.key = "ent_coef", .real = &ent_coef, .lo = 0, .hi = 10},
-                             {.key = "vf_coef", .real = &vf_coef, .lo = 0, .hi = 100},
-                             {.key = "max_grad_norm", .real = &max_grad_norm, .lo = 0, .hi = 1e9},
-                             {.key = "target_kl", .real = &target_kl, .lo = 0, .hi = 100},
-                             {.key = "norm_reward", .flag = &norm_reward},
-                             {.key = "balance_regions", .flag = &balance_regions},
-                             {.key = "teacher", .text = &teacher, .choices = teacher_choices()},
-                             {.key = "teacher_coef", .real = &teacher_coef, .lo = 0, .hi = 1e6},
-                             {.key = "teacher_fraction", .real = &teacher_fraction, .lo = 0, .hi = 1},
-                             {.key = "hidden", .layers = &hidden}};
-  for (ConfigField& field : network_fields(net)) f.push_back(field);
-  return f;
+  return {{.key = "learning_rate", .real = &learning_rate, .lo = 0, .hi = 10},
+          {.key = "num_envs", .integer = &num_envs, .lo = 1, .hi = 4096},
+          {.key = "num_steps", .integer = &num_steps, .lo = 1, .hi = 1'000'000},
+          {.key = "anneal_lr", .flag = &anneal_lr},
+          {.key = "gamma", .real = &gamma, .lo = 0, .hi = 1},
+          {.key = "gae_lambda", .real = &gae_lambda, .lo = 0, .hi = 1},
+          {.key = "num_minibatches", .integer = &num_minibatches, .lo = 1, .hi = 1'000'000},
+          {.key = "update_epochs", .integer = &update_epochs, .lo = 1, .hi = 10'000},
+          {.key = "norm_adv", .flag = &norm_adv},
+          {.key = "clip_coef", .real = &clip_coef, .lo = 0, .hi = 10},
+          {.key = "clip_vloss", .flag = &clip_vloss},
+          {.key = "ent_coef", .real = &ent_coef, .lo = 0, .hi = 10},
+          {.key = "vf_coef", .real = &vf_coef, .lo = 0, .hi = 100},
+          {.key = "max_grad_norm", .real = &max_grad_norm, .lo = 0, .hi = 1e9},
+          {.key = "target_kl", .real = &target_kl, .lo = 0, .hi = 100},
+          {.key = "norm_reward", .flag = &norm_reward},
+          {.key = "balance_regions", .flag = &balance_regions},
+          {.key = "teacher", .text = &teacher, .choices = teacher_choices()},
+          {.key = "teacher_coef", .real = &teacher_coef, .lo = 0, .hi = 1e6},
+          {.key = "teacher_fraction", .real = &teacher_fraction, .lo = 0, .hi = 1},
+          {.key = "hidden", .layers = &hidden}};
 }
 
 void PpoConfig::check(MapReader& map, bool box_view, Diagnostics& diagnostics) const {

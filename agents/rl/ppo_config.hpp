@@ -2,26 +2,13 @@
 // PPO's hyperparameters (cleanrl/ppo.py for discrete actions, ppo_continuous_action.py for Box): its
 // defaults, its YAML keys and the learner they build (agents/rl/ppo.cpp). Registered in
 // agent_config.hpp's AlgorithmConfig. No LibTorch here.
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <vector>
-
 #include "agents/rl/config_fields.hpp"
 
-namespace expanse {
-class Env;
-class Rng;
-}  // namespace expanse
-
 namespace expanse::agents {
-class Learner;
 
 struct PpoConfig {
-  static constexpr const char* kName = "ppo";
-  static constexpr const char* kMarketView = "discrete";   // on market scenarios when the config names none
-  static constexpr std::int64_t kMarketSteps = 2'000'000;  // an experiment entry's budget without `steps:`
-  static constexpr double kStepCost = 1.0;                 // a step's time relative to PPO's (job ETA)
+  static constexpr AlgorithmTraits kTraits{
+      .name = "ppo", .market_view = "discrete", .market_steps = 2'000'000, .step_cost = 1.0};
 
   double learning_rate = 2.5e-4;
   int num_envs = 4;
@@ -55,9 +42,7 @@ struct PpoConfig {
   // ppo.py's values, or ppo_continuous_action.py's for Box actions; on market scenarios the market
   // defaults of docs/agents.md on top.
   void use_defaults(bool box_actions, bool market);
-  int vector_envs() const { return num_envs; }
   std::vector<ConfigField> fields();
-  // Combinations refused before training, located at their key.
   void check(MapReader& map, bool box_view, Diagnostics& diagnostics) const;
 };
 

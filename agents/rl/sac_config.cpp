@@ -17,26 +17,23 @@ void SacConfig::use_defaults(bool box_actions, bool /*market*/) {
 }
 
 std::vector<ConfigField> SacConfig::fields() {
-  std::vector<ConfigField> f{
-      {.key = "buffer_size", .integer = &buffer_size, .lo = 1, .hi = 100'000'000},
-      {.key = "gamma", .real = &gamma, .lo = 0, .hi = 1},
-      {.key = "tau", .real = &tau, .lo = 0, .hi = 1},
-      {.key = "batch_size", .integer = &batch_size, .lo = 1, .hi = 1'000'000},
-      {.key = "learning_starts", .integer = &learning_starts, .lo = 0, .hi = kMaxConfigInt},
-      {.key = "policy_lr", .real = &policy_lr, .lo = 0, .hi = 10},
-      {.key = "q_lr", .real = &q_lr, .lo = 0, .hi = 10},
-      {.key = "policy_frequency", .integer = &policy_frequency, .lo = 1, .hi = 1'000'000},
-      {.key = "update_frequency", .integer = &update_frequency, .lo = 1, .hi = 1'000'000},
-      {.key = "target_network_frequency", .integer = &target_network_frequency, .lo = 1, .hi = kMaxConfigInt},
-      {.key = "alpha", .real = &alpha, .lo = 0, .hi = 100},
-      {.key = "autotune", .flag = &autotune},
-      {.key = "target_entropy_scale", .real = &target_entropy_scale, .lo = 0, .hi = 10},
-      {.key = "adam_eps", .real = &adam_eps, .lo = 0, .hi = 1},
-      {.key = "hidden", .layers = &hidden},
-      {.key = "teacher", .text = &teacher, .choices = teacher_choices()},
-      {.key = "teacher_share", .real = &teacher_share, .lo = 0, .hi = 1}};
-  for (ConfigField& field : network_fields(net)) f.push_back(field);
-  return f;
+  return {{.key = "buffer_size", .integer = &buffer_size, .lo = 1, .hi = 100'000'000},
+          {.key = "gamma", .real = &gamma, .lo = 0, .hi = 1},
+          {.key = "tau", .real = &tau, .lo = 0, .hi = 1},
+          {.key = "batch_size", .integer = &batch_size, .lo = 1, .hi = 1'000'000},
+          {.key = "learning_starts", .integer = &learning_starts, .lo = 0, .hi = kMaxConfigInt},
+          {.key = "policy_lr", .real = &policy_lr, .lo = 0, .hi = 10},
+          {.key = "q_lr", .real = &q_lr, .lo = 0, .hi = 10},
+          {.key = "policy_frequency", .integer = &policy_frequency, .lo = 1, .hi = 1'000'000},
+          {.key = "update_frequency", .integer = &update_frequency, .lo = 1, .hi = 1'000'000},
+          {.key = "target_network_frequency", .integer = &target_network_frequency, .lo = 1, .hi = kMaxConfigInt},
+          {.key = "alpha", .real = &alpha, .lo = 0, .hi = 100},
+          {.key = "autotune", .flag = &autotune},
+          {.key = "target_entropy_scale", .real = &target_entropy_scale, .lo = 0, .hi = 10},
+          {.key = "adam_eps", .real = &adam_eps, .lo = 0, .hi = 1},
+          {.key = "hidden", .layers = &hidden},
+          {.key = "teacher", .text = &teacher, .choices = teacher_choices()},
+          {.key = "teacher_share", .real = &teacher_share, .lo = 0, .hi = 1}};
 }
 
 void SacConfig::check(MapReader& map, bool box_view, Diagnostics& diagnostics) const {

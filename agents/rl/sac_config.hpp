@@ -2,28 +2,15 @@
 // SAC's hyperparameters (cleanrl/sac_continuous_action.py for Box actions, sac_atari.py's discrete
 // SAC otherwise): its defaults, its YAML keys and the learner they build (agents/rl/sac.cpp).
 // Registered in agent_config.hpp's AlgorithmConfig. No LibTorch here.
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <vector>
-
 #include "agents/rl/config_fields.hpp"
 
-namespace expanse {
-class Env;
-class Rng;
-}  // namespace expanse
-
 namespace expanse::agents {
-class Learner;
 
 struct SacConfig {
-  static constexpr const char* kName = "sac";
-  static constexpr const char* kMarketView = "box";     // on market scenarios when the config names none
-  static constexpr std::int64_t kMarketSteps = 20'000;  // an experiment entry's budget without `steps:`
   // A SAC step (an update every env step) measured 20× (asia-pacific, 64-64) to 250× (Pendulum,
   // 256-256) slower than a PPO step; 60 is a middle for a job's ETA.
-  static constexpr double kStepCost = 60.0;
+  static constexpr AlgorithmTraits kTraits{
+      .name = "sac", .market_view = "box", .market_steps = 20'000, .step_cost = 60.0};
 
   int buffer_size = 1'000'000;
   double gamma = 0.99;
@@ -48,9 +35,7 @@ struct SacConfig {
 
   // sac_continuous_action.py's values, or discrete SAC's (sac_atari.py) for discrete actions.
   void use_defaults(bool box_actions, bool market);
-  int vector_envs() const { return 1; }
   std::vector<ConfigField> fields();
-  // Combinations refused before training, located at their key.
   void check(MapReader& map, bool box_view, Diagnostics& diagnostics) const;
 };
 

@@ -205,20 +205,26 @@ bool is_scenario_path(const std::string& env) {
 }
 }  // namespace
 
+namespace {
+
+UserError unknown_env(const std::string& env) {
+  std::string ids;
+  for (const auto& id : classic_env_ids()) ids += (ids.empty() ? "" : ", ") + id;
+  return run_error(env, "not an env id (" + ids + ") nor a scenario file (*.yaml)");
+}
+
+}  // namespace
+
 TrainingEnv::TrainingEnv(const std::string& env) : name(env) {
   if (make_classic_env(env)) return;
-  if (!is_scenario_path(env)) {
-    std::string ids;
-    for (const auto& id : classic_env_ids()) ids += (ids.empty() ? "" : ", ") + id;
-    throw run_error(env, "not an env id (" + ids + ") nor a scenario file (*.yaml)");
-  }
+  if (!is_scenario_path(env)) throw unknown_env(env);
   market = std::make_shared<const MarketSpec>(load_scenario_file(env));
 }
 
 std::unique_ptr<Env> make_training_env(const TrainingEnv& env, const std::string& view) {
   if (!env.market) {
     if (auto classic = make_classic_env(env.name)) return classic;
-    return make_training_env(TrainingEnv(env.name), view);  // not an env id: the error names it
+    throw unknown_env(env.name);
   }
   ActionView action_view = ActionView::kDiscrete;
   try {

@@ -457,16 +457,24 @@ TEST_CASE("Agent configs: defaults, overrides and located errors", "[agents][con
   CHECK(default_agent_config("ppo", true, true).get<PpoConfig>().teacher == "none");
   CHECK_FALSE(default_agent_config("ppo", false).get<PpoConfig>().net.entity());
   CHECK(default_agent_config("dqn", false, true).get<DqnConfig>().net.network == "mlp");
-  AgentConfig sac_box = default_agent_config("sac", true);
-  CHECK_THROWS_WITH(read_agent_config("network: entity\n", "s.yaml", sac_box),
-                    Catch::Contains("s.yaml:1:10: network: SAC's entity networks take its discrete variant"));
-  AgentConfig ppo_box = default_agent_config("ppo", true);
-  CHECK_THROWS_WITH(read_agent_config("view: box\nteacher: greedy-roi\n", "t.yaml", ppo_box),
-                    Catch::Contains("t.yaml:2:10: teacher: a teacher acts in the discrete or multidiscrete view"));
-  AgentConfig bad_network = default_agent_config("sac", false);
-  CHECK_THROWS_WITH(read_agent_config("network: deepsets\n", "n.yaml", bad_network),
-                    Catch::Contains("n.yaml:1:10: network: expected one of mlp, entity"));
-  AgentConfig ppo = default_agent_config("ppo", false);
-  CHECK_THROWS_WITH(read_agent_config("hidden: []\n", "ppo.yaml", ppo),
-                    Catch::Contains("ppo.yaml:1:9: hidden: must list at least one whole layer width"));
+  // Combinations each algorithm refuses, located at their key (NAME_config.cpp's check).
+  struct Refusal {
+    const char* algorithm;
+    bool box;
+    const char* yaml;
+    const char* error;
+  };
+  for (const Refusal& r :
+       {Refusal{"sac", true, "network: entity\n",
+                "c.yaml:1:10: network: SAC's entity networks take its discrete variant"},
+        Refusal{"ppo", true, "view: box\nteacher: greedy-roi\n",
+                "c.yaml:2:10: teacher: a teacher acts in the discrete or multidiscrete view"},
+        Refusal{"dqn", false, "view: box\n", "c.yaml:1:7: view: DQN acts in the discrete or multidiscrete view"},
+        Refusal{"ppo", false, "num_envs: 2\nnum_steps: 4\nnum_minibatches: 16\n",
+                "c.yaml:3:18: num_minibatches: is larger than num_envs × num_steps (8)"},
+        Refusal{"sac", false, "network: deepsets\n", "c.yaml:1:10: network: expected one of mlp, entity"},
+        Refusal{"ppo", false, "hidden: []\n", "c.yaml:1:9: hidden: must list at least one whole layer width"}}) {
+    AgentConfig config = default_agent_config(r.algorithm, r.box);
+    CHECK_THROWS_WITH(read_agent_config(r.yaml, "c.yaml", config), Catch::Contains(r.error));
+  }
 }

@@ -242,63 +242,55 @@ TEST_CASE("A truncated or corrupted checkpoint is refused in one line before any
   CHECK(train(resume).finished);
 }
 
-TEST_CASE("PPO learns CartPole-v1", "[agents][learning]") {
+// One of the learning tests' measured runs: `algorithm` trained from scratch on `env` with `seed`,
+// in agent_runs/NAME.
+TrainSummary train_measured(const std::string& name, const std::string& algorithm, const std::string& env,
+                            std::int64_t steps, std::uint64_t seed, const std::string& overrides = "",
+                            bool box = false) {
   at::set_num_threads(1);
-  const fs::path dir = fresh_dir("learn-ppo");
-  TrainRequest r = request("ppo", "cartpole-v1", 250'000, "", dir, false);
-  r.seed = 1;  // measured: 500.0 (docs/agents.md)
-  const TrainSummary s = train(r);
-  CHECK(s.final_eval_mean_return >= 475);
+  TrainRequest r = request(algorithm, env, steps, overrides, fresh_dir(name), box);
+  r.seed = seed;
+  return train(r);
+}
+
+TEST_CASE("PPO learns CartPole-v1", "[agents][learning]") {
+  // measured: 500.0 (docs/agents.md)
+  CHECK(train_measured("learn-ppo", "ppo", "cartpole-v1", 250'000, 1).final_eval_mean_return >= 475);
 }
 
 TEST_CASE("DQN learns CartPole-v1", "[agents][learning]") {
-  at::set_num_threads(1);
-  const fs::path dir = fresh_dir("learn-dqn");
-  TrainRequest r = request("dqn", "cartpole-v1", 500'000, "", dir, false);
-  r.seed = 2;  // measured: 500.0; seeds 1 and 3 gave 478.5 and 487.8 (docs/agents.md)
-  const TrainSummary s = train(r);
-  CHECK(s.final_eval_mean_return >= 475);
+  // measured: 500.0; seeds 1 and 3 gave 478.5 and 487.8 (docs/agents.md)
+  CHECK(train_measured("learn-dqn", "dqn", "cartpole-v1", 500'000, 2).final_eval_mean_return >= 475);
 }
 
 TEST_CASE("Branching DQN learns tiny.yaml's expansion", "[agents][learning]") {
-  at::set_num_threads(1);
-  const fs::path dir = fresh_dir("learn-dqn-branching");
-  TrainRequest r = request(
-      "dqn", std::string(EXPANSE_SOURCE_DIR) + "/scenarios/tiny.yaml", 100'000,
-      "view: multidiscrete\nlearning_starts: 5000\nbuffer_size: 50000\nexploration_fraction: 0.3\n", dir, false);
-  r.seed = 2;  // measured: 12.46 (docs/agents.md); undiscounted, as are holding (−2) and the exact optimum's plan (13.56)
-  const TrainSummary s = train(r);
+  // measured: 12.46 (docs/agents.md); undiscounted, as are holding (−2) and the exact optimum's plan (13.56)
+  const TrainSummary s =
+      train_measured("learn-dqn-branching", "dqn", std::string(EXPANSE_SOURCE_DIR) + "/scenarios/tiny.yaml", 100'000, 2,
+                     "view: multidiscrete\nlearning_starts: 5000\nbuffer_size: 50000\nexploration_fraction: 0.3\n");
   CHECK(s.final_eval_mean_return >= 10);
 }
 
 // The exact optimum of tiny.yaml's plan space (docs/baselines.md) is 9.582 discounted, 13.56 undiscounted;
 // CEM's closed-loop policy lowers the marketing step by step and does better than any plan there.
 TEST_CASE("CEM beats 95 % of tiny.yaml's exact optimum", "[agents][learning]") {
-  at::set_num_threads(1);
-  const fs::path dir = fresh_dir("learn-cem");
-  TrainRequest r = request("cem", std::string(EXPANSE_SOURCE_DIR) + "/scenarios/tiny.yaml", 500'000, "", dir, false);
-  r.seed = 1;  // measured: 14.06 undiscounted, 9.92 discounted (docs/agents.md)
-  const TrainSummary s = train(r);
+  // measured: 14.06 undiscounted, 9.92 discounted (docs/agents.md)
+  const TrainSummary s =
+      train_measured("learn-cem", "cem", std::string(EXPANSE_SOURCE_DIR) + "/scenarios/tiny.yaml", 500'000, 1);
   CHECK(s.final_eval_mean_return >= 0.95 * 13.56);
-  auto policy = load_trained_policy(dir);
+  auto policy = load_trained_policy(fs::path(EXPANSE_BINARY_DIR) / "agent_runs" / "learn-cem");
   CHECK(evaluate_policy(*policy, 1, 1).front() == Catch::Detail::Approx(s.final_eval_mean_return));  // no noise
 }
 
 TEST_CASE("CEM learns CartPole-v1", "[agents][learning]") {
-  at::set_num_threads(1);
-  const fs::path dir = fresh_dir("learn-cem-cartpole");
-  TrainRequest r = request("cem", "cartpole-v1", 200'000, "", dir, false);
-  r.seed = 1;  // measured: 500.0 in 0.05 s (docs/agents.md)
-  const TrainSummary s = train(r);
-  CHECK(s.final_eval_mean_return >= 475);
+  // measured: 500.0 in 0.05 s (docs/agents.md)
+  CHECK(train_measured("learn-cem-cartpole", "cem", "cartpole-v1", 200'000, 1).final_eval_mean_return >= 475);
 }
 
 TEST_CASE("SAC learns Pendulum-v1", "[agents][learning]") {
-  at::set_num_threads(1);
-  const fs::path dir = fresh_dir("learn-sac");
-  TrainRequest r = request("sac", "pendulum-v1", 8'000, "learning_starts: 1000\nhidden: [64, 64]\n", dir, true);
-  r.seed = 1;  // measured: −183.6 (docs/agents.md)
-  const TrainSummary s = train(r);
+  // measured: −183.6 (docs/agents.md)
+  const TrainSummary s =
+      train_measured("learn-sac", "sac", "pendulum-v1", 8'000, 1, "learning_starts: 1000\nhidden: [64, 64]\n", true);
   CHECK(s.final_eval_mean_return >= -250);
 }
 
