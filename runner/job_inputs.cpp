@@ -19,7 +19,7 @@ namespace {
 std::string policy_text(const PolicyEntry& p) {
   switch (p.kind) {
     case PolicyKind::kLearner:
-      return std::string("learner ") + p.config.algorithm_name() + ", steps " + std::to_string(p.steps) + ", config " +
+      return std::string("learner ") + p.config.traits().name + ", steps " + std::to_string(p.steps) + ", config " +
              (p.config_yaml.empty() ? "{}" : canonical_yaml(p.config_yaml)) +
              (p.init.empty() ? "" : ", init " + p.init);
     case PolicyKind::kBaseline: return "baseline " + p.baseline + ", view " + p.view;

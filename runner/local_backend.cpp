@@ -34,7 +34,7 @@ void on_interrupt(int) {
 double job_weight(const Experiment& e, const Job& job) {
   const PolicyEntry& p = e.policies[job.policy];
   const double evaluation = 2.0 * e.eval_episodes * 40;
-  if (p.kind == PolicyKind::kLearner) return static_cast<double>(p.steps) * p.config.step_cost() + evaluation;
+  if (p.kind == PolicyKind::kLearner) return static_cast<double>(p.steps) * p.config.traits().step_cost + evaluation;
   if (p.kind == PolicyKind::kOptimum) return 20'000.0 + evaluation;
   return p.baseline == "planner" ? 50 * evaluation : evaluation;
 }

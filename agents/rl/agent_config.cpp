@@ -62,16 +62,28 @@ AgentConfig default_agent_config(const std::string& algorithm, bool box_actions,
   return config;
 }
 
+namespace {
+
+const AlgorithmTraits& traits_of(const AlgorithmConfig& algorithm) {
+  return std::visit([](const auto& c) -> const AlgorithmTraits& { return c.kTraits; }, algorithm);
+}
+
+}  // namespace
+
 std::string default_view(const std::string& algorithm) {
-  return std::visit([](const auto& c) -> std::string { return c.kTraits.market_view; }, algorithm_named(algorithm));
+  return traits_of(algorithm_named(algorithm)).market_view;
 }
 
 std::int64_t default_market_steps(const std::string& algorithm) {
-  return std::visit([](const auto& c) { return c.kTraits.market_steps; }, algorithm_named(algorithm));
+  return traits_of(algorithm_named(algorithm)).market_steps;
 }
 
-std::string AgentConfig::algorithm_name() const {
-  return std::visit([](const auto& c) -> std::string { return c.kTraits.name; }, algorithm);
+const AlgorithmTraits& AgentConfig::traits() const {
+  return traits_of(algorithm);
+}
+
+std::string AgentConfig::market_view() const {
+  return view.empty() ? traits().market_view : view;
 }
 
 int AgentConfig::num_envs() const {
@@ -84,15 +96,6 @@ int AgentConfig::num_envs() const {
           return 1;
       },
       algorithm);
-}
-
-std::string AgentConfig::market_view() const {
-  if (!view.empty()) return view;
-  return std::visit([](const auto& c) -> std::string { return c.kTraits.market_view; }, algorithm);
-}
-
-double AgentConfig::step_cost() const {
-  return std::visit([](const auto& c) { return c.kTraits.step_cost; }, algorithm);
 }
 
 namespace {
@@ -145,10 +148,10 @@ void read_agent_config(const YAML::Node& node, const std::string& path, Diagnost
   if (map.has("algorithm")) {
     const YAML::Node algorithm_node = map.child("algorithm");
     const int index = map.choice("algorithm", algorithm_names());
-    if (index >= 0 && algorithm_names()[static_cast<std::size_t>(index)] != config.algorithm_name())
+    if (index >= 0 && algorithm_names()[static_cast<std::size_t>(index)] != config.traits().name)
       diagnostics.add(algorithm_node.Mark(), map.path("algorithm"),
                       "this config is for " + algorithm_names()[static_cast<std::size_t>(index)] +
-                          ", but the run trains " + config.algorithm_name());
+                          ", but the run trains " + config.traits().name);
   }
   const std::vector<std::string> views{"discrete", "multidiscrete", "box"};
   const int view = map.choice("view", views);
@@ -171,7 +174,7 @@ std::string agent_config_yaml(const AgentConfig& config) {
   AgentConfig copy = config;
   std::ostringstream out;
   out.precision(17);
-  out << "algorithm: " << config.algorithm_name() << "\n";
+  out << "algorithm: " << config.traits().name << "\n";
   if (!config.view.empty()) out << "view: " << config.view << "\n";
   for (const ConfigField& f : fields_of(copy)) {
     out << f.key << ": ";

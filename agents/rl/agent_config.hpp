@@ -47,10 +47,9 @@ struct AgentConfig {
   int eval_episodes = 10;         // for summary.json's final_eval_mean_return
   int checkpoint_interval = 0;    // global steps between checkpoints; 0 = about 20 per run
 
-  std::string algorithm_name() const;
+  const AlgorithmTraits& traits() const;  // its name, market view and budget, step cost
   int num_envs() const;             // of the algorithm in use (SAC and CEM step one env)
   std::string market_view() const;  // `view`, or the algorithm's own when empty
-  double step_cost() const;         // a training step's time relative to PPO's (for a job's ETA)
   // The algorithm's hyperparameters, e.g. config.get<PpoConfig>().learning_rate.
   template <typename Config>
   Config& get() {

@@ -356,7 +356,7 @@ TrainSummary training_loop(const TrainRequest& request, bool resuming, Learner& 
     last_checkpoint = ctx.global_step;
   };
 
-  ProgressLine progress(request.progress, config.algorithm_name() + " " + request.env.name, request.steps);
+  ProgressLine progress(request.progress, std::string(config.traits().name) + " " + request.env.name, request.steps);
   const std::int64_t first_step = ctx.global_step;
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
@@ -444,7 +444,7 @@ TrainSummary train(const TrainRequest& request) {
   const std::string view = market ? config.market_view() : "";
   const RunFile run{market ? fs::absolute(request.env.name).string() : request.env.name,
                     view,
-                    config.algorithm_name(),
+                    config.traits().name,
                     request.steps,
                     request.seed,
                     request.init.empty() ? "" : fs::absolute(request.init).string()};
@@ -462,8 +462,7 @@ TrainSummary train(const TrainRequest& request) {
   if (resuming) {
     metrics_offset = load_checkpoint(request.out / "checkpoint.pt", *learner, ctx, envs, buffers).metrics_offset;
   } else {
-    if (!request.init.empty())
-      load_initial_weights(request.init, config.algorithm_name(), *prototype, run.env, *learner);
+    if (!request.init.empty()) load_initial_weights(request.init, config.traits().name, *prototype, run.env, *learner);
     start_run_folder(request.out, run, config_text);  // only now, with env and learner built
     envs.reset(derive_seed(request.seed, 1), buffers);
   }
