@@ -1,5 +1,6 @@
-// What the agent sees: the spaces (the action view's, action_views.hpp), the observation (global values, then one
-// block per region, whose layout entity networks read through entity_layout()) and the action mask.
+// What the agent sees: the spaces (the action view's from action_views.hpp), the observation (global
+// values, then one block per region, whose layout entity networks read through entity_layout()) and
+// the action mask.
 #include <cmath>
 #include <cstring>
 
