@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <numeric>
 
+#include "analysis/statistics.hpp"
 #include "env/market/kpi.hpp"
 #include "env/market/market_env.hpp"
 
@@ -75,10 +76,6 @@ class Driver {
 double bass_closed_form(double p, double q, double years) {
   const double e = std::exp(-(p + q) * years);
   return (1 - e) / (1 + (q / p) * e);
-}
-
-double mean(const std::vector<double>& v) {
-  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
 // New adopters in region 0 over one quarter stepped from `driver`'s state with `level` (a copy).
@@ -173,7 +170,7 @@ FidelityCheck check_advertising_elasticity(const Scenario& scenario) {
       scenario.model.marketing_levels[2], elasticities.size());
   return {fact,
           "0.12 short-run, 0.24 long-run (Sethuraman, Tellis & Briesch 2011 meta-analysis)",
-          elasticities.empty() ? NAN : mean(elasticities),
+          elasticities.empty() ? NAN : mean_of(elasticities),
           0.05,
           0.30,
           ""};
@@ -200,7 +197,7 @@ FidelityCheck check_price_elasticity(const Scenario& scenario) {
   for (std::size_t i = 0; i < a.size(); ++i) elasticities.push_back(std::log(b[i] / a[i]) / std::log(kBump));
   return {"Price: elasticity of the attainable share to the company's price (mean over markets and products)",
           "−2.62 (Bijmolt, van Heerde & Pieters 2005 meta-analysis)",
-          mean(elasticities),
+          mean_of(elasticities),
           -4.0,
           -1.5,
           ""};
