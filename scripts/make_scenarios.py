@@ -50,7 +50,7 @@ products:  # prices and costs in k$ per customer-quarter; market_scale in thousa
 """
 
 MODEL = """\
-model:  # the calibration of MODEL.md; every value here is the documented default (docs/model.md)
+model:  # the calibration of docs/model.md; every value here is its documented default
   gdp_elasticity: 0.9
   cage_weights: {cultural: 0.3, administrative: 0.2, geographic: 0.3, economic: 0.2}
   bass: {p: 0.03, q: 0.38}
