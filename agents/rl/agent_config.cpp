@@ -118,6 +118,13 @@ std::vector<ConfigField> fields_of(AgentConfig& c) {
   return f;
 }
 
+// A teacher named in the config (`teacher`) needs a discrete action view.
+void check_teacher_view(MapReader& map, const std::string& teacher, bool box_view, Diagnostics& diagnostics) {
+  if (map.has("teacher") && teacher != "none" && box_view)
+    diagnostics.add(map.child("teacher").Mark(), map.path("teacher"),
+                    "a teacher acts in the discrete or multidiscrete view, not box");
+}
+
 void read_field(MapReader& map, const ConfigField& f, Diagnostics& diagnostics) {
   if (f.real) map.number(f.key, *f.real, f.lo, f.hi);
   if (f.integer) map.integer(f.key, *f.integer, static_cast<int>(f.lo), static_cast<int>(f.hi));
@@ -160,7 +167,12 @@ void read_agent_config(const YAML::Node& node, const std::string& path, Diagnost
   // Combinations the learners refuse, located here rather than at training (the view is the
   // config's or, unset, the algorithm's on market scenarios: SAC's is box).
   const bool box = config.market_view() == "box";
-  std::visit([&](const auto& c) { c.check(map, box, diagnostics); }, config.algorithm);
+  std::visit(
+      [&](const auto& c) {
+        c.check(map, box, diagnostics);
+        if constexpr (requires { c.teacher; }) check_teacher_view(map, c.teacher, box, diagnostics);
+      },
+      config.algorithm);
 }
 
 void read_agent_config(const std::string& text, const std::string& file, AgentConfig& config) {

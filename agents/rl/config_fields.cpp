@@ -1,7 +1,5 @@
 #include "agents/rl/config_fields.hpp"
 
-#include "common/yaml_reader.hpp"
-
 namespace expanse::agents {
 
 std::vector<ConfigField> network_fields(NetworkConfig& net) {
@@ -11,12 +9,6 @@ std::vector<ConfigField> network_fields(NetworkConfig& net) {
 
 std::vector<std::string> teacher_choices() {
   return {"none", "greedy-roi", "partner-greedy"};
-}
-
-void check_teacher_view(MapReader& map, const std::string& teacher, bool box_view, Diagnostics& diagnostics) {
-  if (map.has("teacher") && teacher != "none" && box_view)
-    diagnostics.add(map.child("teacher").Mark(), map.path("teacher"),
-                    "a teacher acts in the discrete or multidiscrete view, not box");
 }
 
 }  // namespace expanse::agents

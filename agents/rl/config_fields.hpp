@@ -54,7 +54,5 @@ std::vector<ConfigField> network_fields(NetworkConfig& net);
 // A teacher is a baseline that acts on the env's state alone, without memory or randomness of its
 // own, so that a resumed run is identical (not the planner, which looks ahead), or none.
 std::vector<std::string> teacher_choices();
-// A teacher named in the config (`teacher`) needs a discrete action view: located error otherwise.
-void check_teacher_view(MapReader& map, const std::string& teacher, bool box_view, Diagnostics& diagnostics);
 
 }  // namespace expanse::agents

@@ -36,7 +36,6 @@ void DqnConfig::check(MapReader& map, bool box_view, Diagnostics& diagnostics) c
   if (map.has("view") && box_view)
     diagnostics.add(map.child("view").Mark(), map.path("view"),
                     "DQN acts in the discrete or multidiscrete view (SAC and PPO take box)");
-  check_teacher_view(map, teacher, box_view, diagnostics);
 }
 
 }  // namespace expanse::agents

@@ -56,7 +56,6 @@ void PpoConfig::check(MapReader& map, bool box_view, Diagnostics& diagnostics) c
     diagnostics.add(map.child("num_minibatches").Mark(), map.path("num_minibatches"),
                     "is larger than num_envs × num_steps (" + std::to_string(num_envs * num_steps) +
                         "): a minibatch would be empty");
-  check_teacher_view(map, teacher, box_view, diagnostics);
 }
 
 }  // namespace expanse::agents

@@ -40,7 +40,6 @@ void SacConfig::check(MapReader& map, bool box_view, Diagnostics& diagnostics) c
   if (map.has("network") && net.entity() && box_view)
     diagnostics.add(map.child("network").Mark(), map.path("network"),
                     "SAC's entity networks take its discrete variant (view: discrete)");
-  check_teacher_view(map, teacher, box_view, diagnostics);
 }
 
 }  // namespace expanse::agents
