@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "env/market/action_views.hpp"
+#include "env/market/market_operations.hpp"
 
 namespace expanse::market_views {
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "env/market/action_views.hpp"
+#include "env/market/market_operations.hpp"
 
 namespace expanse::market_views {
 

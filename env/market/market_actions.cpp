@@ -1,5 +1,5 @@
-// Step 1 of the quarter: the company's operations — research, entry, exit, marketing, partners —
-// checked against what is valid now. The action views (action_views.hpp) decode an action into them.
+// Step 1 of the quarter: what the company's operations (market_operations.hpp) need — the best
+// partner, presence, customers lost — and what is valid now; the action, through its view's decoder.
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -38,69 +38,9 @@ void MarketEnv::list_present_regions() {
   present_count_ = n;
 }
 
-bool MarketEnv::research(std::size_t r) {
-  if (mode_[r] != Mode::kNone || researched_[r]) return false;
-  researched_[r] = 1;
-  researched_list_[researched_count_++] = static_cast<std::uint32_t>(r);
-  last_.action_costs += spec_->model().research_cost;
-  refresh_mask_row(r);
-  return true;
-}
-
-// Commitment only grows by entering (none < pilot < partner < subsidiary); going back is an exit.
-bool MarketEnv::enter(std::size_t r, Mode target, int partner) {
-  if (target <= mode_[r]) return false;
-  if (target == Mode::kPartner) {
-    if (partner < 0 || partner_failed_[static_cast<std::size_t>(partner)] ||
-        spec_->partner_region(static_cast<std::size_t>(partner)) != r)
-      return false;
-  }
-  last_.action_costs += spec_->setup_cost(target, r);
-  if (!region_drawn_[r]) draw_region(r);
-  if (mode_[r] == Mode::kNone) toggle_present(r);
-  mode_[r] = target;
-  modes_used_[r] |= bit(target);
-  partner_[r] = target == Mode::kPartner ? partner : -1;
-  if (target == Mode::kPartner) {
-    // What the partner brings to each product, computed when it is signed (most never are).
-    const auto j = static_cast<std::size_t>(partner);
-    for (std::size_t k = 0; k < K_; ++k) {
-      const double effectiveness = true_effectiveness(j, k);
-      partner_product_attraction_[j * K_ + k] =
-          spec_->product_attraction(k) * portable_exp(spec_->model().beta_partner * effectiveness);
-      partner_reach_[j * K_ + k] = spec_->mode(Mode::kPartner).reach * effectiveness;
-    }
-  }
-  last_.events |= kEventEntry;
-  refresh_region(r);
-  return true;
-}
-
 void MarketEnv::lose_customers(std::size_t r) {
   for (auto* row : {&adopters_, &effective_market_, &share_, &penetration_, &next_penetration_})
     std::fill_n(row->begin() + static_cast<std::ptrdiff_t>(r * K_), K_, 0.0);
-}
-
-bool MarketEnv::exit_region(std::size_t r) {
-  if (mode_[r] == Mode::kNone) return false;
-  last_.action_costs += spec_->exit_cost(mode_[r], r);
-  mode_[r] = Mode::kNone;
-  toggle_present(r);
-  partner_[r] = -1;
-  marketing_[r] = 0;
-  lose_customers(r);  // service ends with the exit: customers leave at once
-  last_.events |= kEventExit;
-  refresh_region(r);
-  return true;
-}
-
-bool MarketEnv::set_marketing(std::size_t r, int level) {
-  if (level == marketing_[r]) return true;
-  if (mode_[r] == Mode::kNone || level < 0 || level > 3) return false;
-  marketing_[r] = static_cast<std::int8_t>(level);
-  region_block(r)[kBlockMarketing] = kMarketingShare[level];
-  if (view_ == ActionView::kDiscrete) refresh_mask_row(r);  // the other views' masks ignore the level
-  return true;
 }
 
 bool MarketEnv::region_op_valid(std::size_t r, RegionOp op) const {

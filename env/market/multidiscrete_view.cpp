@@ -1,6 +1,7 @@
 // The MultiDiscrete view: a target and a marketing level per region
 // (market_views::MultiDiscreteView, action_views.hpp).
 #include "env/market/action_views.hpp"
+#include "env/market/market_operations.hpp"
 
 namespace expanse::market_views {
 
