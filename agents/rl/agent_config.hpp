@@ -26,6 +26,8 @@ namespace expanse::agents {
 using AlgorithmConfig = std::variant<DqnConfig, PpoConfig, SacConfig, CemConfig>;
 
 // The members every algorithm's config has (checked for each type in the list, agent_config.cpp).
+// Used when present: `int num_envs` (envs stepped at once, else one), `NetworkConfig net` (the
+// `network` and `entity_width` keys) and `std::string teacher` (refused in the box view).
 template <typename C>
 concept AlgorithmConfigType = requires(C config, const C& constant, MapReader& map, Diagnostics& diagnostics) {
   { C::kTraits } -> std::convertible_to<AlgorithmTraits>;         // name, market view and budget, step cost
