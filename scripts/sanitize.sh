@@ -3,7 +3,8 @@
 #   bash scripts/sanitize.sh          # the tests without LibTorch (expanse_tests: env, analysis,
 #                                     # baselines): part of scripts/test.sh, a few minutes
 #   bash scripts/sanitize.sh all      # the whole suite, the LibTorch agents and the end-to-end
-#                                     # checks too: the nightly command (about an hour on 2 cores)
+#                                     # checks too: the nightly command (tests ~25 min on 2 cores,
+#                                     # after the asan build; docs/reliability.md)
 # Any sanitizer report fails the run (-fno-sanitize-recover=all). One suppression, for the `all` run: a
 # LibTorch leak that only checkpoint_mutations reaches (tests/lsan_libtorch.supp says why).
 set -euo pipefail
