@@ -31,7 +31,10 @@ void read_policy(const YAML::Node& node, const std::string& path, const std::str
   const bool learner = map.has("algorithm"), baseline = map.has("baseline"), optimum = map.has("optimum");
   if (learner + baseline + optimum != 1) {
     diagnostics.add(map.mark(), path, "needs exactly one of `algorithm` (a learning agent), `baseline` or `optimum`");
-    for (const auto& entry : node) map.child(entry.first.as<std::string>());  // one problem, not one per key
+    // One problem, not one per key: every plain key counts as read (keys of another shape are
+    // refused on their own).
+    for (const auto& entry : node)
+      if (entry.first.IsScalar()) map.child(entry.first.Scalar());
     return;
   }
   if (learner) {

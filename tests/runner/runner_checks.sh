@@ -103,6 +103,7 @@ for expected in "broken.yaml:2:43: scenarios\[1\]: cannot read scenario file" \
                 "broken.yaml:6:58: policies\[0\].config.learning_rate" \
                 "broken.yaml:7:16: policies\[1\].baseline" \
                 "broken.yaml:8:5: policies\[2\]: needs exactly one of" \
+                "broken.yaml:8:49: policies\[2\]: keys must be plain words, got a mapping" \
                 "broken.yaml:9:44: policies\[3\].init: no trained run at" \
                 "scenarios/broken.yaml:3:1: horizn: unknown key"; do
   grep -q "$expected" "$work/broken.txt" || fail "missing diagnostic \"$expected\" in: $(cat "$work/broken.txt")"
