@@ -14,14 +14,18 @@ void PpoConfig::use_defaults(bool box_actions, bool market) {
     ent_coef = 0.0;
   }
   if (!market) return;
-  // The market defaults (docs/agents.md, "Market defaults", chosen by the sweep recorded there):
+  // The market defaults (docs/agents.md, "Market defaults", chosen by the sweeps recorded there):
   // returns are in the hundreds and every region is alike, so entity networks, reward scaling, and
-  // over the Discrete view the balanced log-prior and kickstarting from greedy-ROI.
+  // over the Discrete view the balanced log-prior and kickstarting from greedy-ROI — for the first
+  // tenth of training only, so that PPO has the rest to improve on its teacher. An entry pays back
+  // over years: GAE's λ at 0.99 carries its later profits back to it.
   net.network = "entity";
   norm_reward = true;
   if (!box_actions) {
     balance_regions = true;
     teacher = "greedy-roi";
+    teacher_fraction = 0.1;
+    gae_lambda = 0.99;
   }
   num_envs = 8;
   num_steps = 80;

@@ -454,6 +454,9 @@ TEST_CASE("Agent configs: defaults, overrides and located errors", "[agents][con
   CHECK(market.get<PpoConfig>().net.entity());
   CHECK(market.get<PpoConfig>().norm_reward);
   CHECK(market.get<PpoConfig>().teacher == "greedy-roi");
+  CHECK(market.get<PpoConfig>().teacher_fraction == 0.1);
+  CHECK(market.get<PpoConfig>().gae_lambda == 0.99);
+  CHECK(default_agent_config("ppo", false).get<PpoConfig>().gae_lambda == 0.95);
   CHECK(default_agent_config("ppo", true, true).get<PpoConfig>().teacher == "none");
   CHECK_FALSE(default_agent_config("ppo", false).get<PpoConfig>().net.entity());
   CHECK(default_agent_config("dqn", false, true).get<DqnConfig>().net.network == "mlp");
