@@ -16,7 +16,7 @@ void PpoConfig::use_defaults(bool box_actions, bool market) {
   if (!market) return;
   // The market defaults (docs/agents.md, "Market defaults", chosen by the sweeps recorded there):
   // returns are in the hundreds and every region is alike, so entity networks, reward scaling, and
-  // over the Discrete view the balanced log-prior and kickstarting from greedy-ROI — for the first
+  // for discrete actions the balanced log-prior and kickstarting from greedy-ROI — for the first
   // tenth of training only, so that PPO has the rest to improve on its teacher. An entry pays back
   // over years: GAE's λ at 0.99 carries its later profits back to it.
   net.network = "entity";
